@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` (the application with demo data, web + worker +
+# beat, zero-setup) and `make test` (the whole suite). Everything else is a helper.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test venv install install-dev migrate seed lint format messages bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $$(bin/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the demo data when the database is empty, start web + worker + beat.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  Theo dõi nhiệm vụ: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo ""
+	PATH="$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+## make test: the whole suite (DATABASE_URL selects PostgreSQL; SQLite otherwise).
+test: install-dev
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install-dev
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete
+	$(PY) manage.py compilemessages
+
+bench: install-dev
+	$(PY) manage.py benchmark $(BENCH_ARGS)
+
+clean:
+	rm -rf var/

@@ -1,0 +1,283 @@
+"""The Django admin: the clerks' data-entry interface.
+
+Writes that carry a rule go through services (`save_model`, actions); every changelist
+selects its related rows in the same query (`list_select_related`) so that list pages
+stay fast at 100k tasks.
+"""
+
+from django.contrib import admin, messages
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from directives import models, selectors, services
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    inlines = [MembershipInline]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(models.UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_reminders", "support_digests"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+
+class IssuedYearFilter(admin.SimpleListFilter):
+    title = _("năm ban hành")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            models.Directive.objects.exclude(issued_on=None)
+            .annotate(y=ExtractYear("issued_on"))
+            .values_list("y", flat=True)
+            .distinct()
+            .order_by("-y")
+        )
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(issued_on__year=int(value))
+        return queryset
+
+
+class TaskInline(admin.TabularInline):
+    model = models.Task
+    extra = 0
+    fields = ["path", "position", "text", "lead", "supporters", "deadline", "deadline_period", "status", "progress"]
+    autocomplete_fields = ["lead", "supporters"]
+    ordering = ["position", "id"]
+    show_change_link = True
+
+
+class TargetInline(admin.TabularInline):
+    model = models.Target
+    extra = 0
+    fields = ["label", "unit", "total", "achieved", "period", "task"]
+    raw_id_fields = ["task"]
+
+
+class CitationInline(admin.TabularInline):
+    model = models.Citation
+    extra = 0
+    fk_name = "directive"
+    fields = ["number", "kind", "date", "cited_directive"]
+    raw_id_fields = ["cited_directive"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = models.DirectiveAttachment
+    extra = 0
+
+
+@admin.register(models.Directive)
+class DirectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "short_title", "issuer", "issued_on", "status"]
+    list_filter = ["kind", "status", ("issuer", admin.RelatedOnlyFieldListFilter), IssuedYearFilter]
+    list_select_related = ["issuer"]
+    search_fields = ["number", "title"]
+    autocomplete_fields = ["issuer"]
+    date_hierarchy = "issued_on"
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [TaskInline, TargetInline, CitationInline, AttachmentInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "number", "title", "issuer", "status"]}),
+        (_("Ngày tháng"), {"fields": ["meeting_date", "issued_on", "signer", "period"]}),
+        (_("Văn bản gốc"), {"classes": ["collapse"], "fields": ["source_text"]}),
+        (_("Lịch sử"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("trích yếu"), ordering="title")
+    def short_title(self, obj):
+        return obj.title[:90]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for warning in selectors.directive_warnings(directive=form.instance):
+            self.message_user(request, warning, messages.WARNING)
+
+
+class ProgressReportInline(admin.TabularInline):
+    model = models.ProgressReport
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author", "organization", "status", "percent", "completed_on", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ExtensionInline(admin.TabularInline):
+    model = models.ExtensionRequest
+    extra = 0
+    can_delete = False
+    fields = [
+        "created_at",
+        "requested_by",
+        "organization",
+        "previous_deadline",
+        "requested_deadline",
+        "reason",
+        "state",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TaskEventInline(admin.TabularInline):
+    model = models.TaskEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "summary"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["path", "short_text", "directive", "lead", "deadline", "status", "progress"]
+    list_filter = ["status", "directive__kind"]
+    list_select_related = ["directive", "directive__issuer", "lead"]
+    search_fields = ["path", "text", "directive__number"]
+    autocomplete_fields = ["directive", "parent", "lead", "supporters"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProgressReportInline, ExtensionInline, TaskEventInline]
+    show_full_result_count = False  # no COUNT(*) over 100k rows on every page
+    list_per_page = 50
+
+    @admin.display(description=_("nội dung"))
+    def short_text(self, obj):
+        return obj.text[:90]
+
+    def save_model(self, request, obj, form, change):
+        services.task_save(task=obj, actor=request.user, changed_fields=form.changed_data if change else None)
+
+
+@admin.register(models.Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["label", "directive", "achieved", "total", "unit", "period"]
+    list_select_related = ["directive", "directive__issuer"]
+    search_fields = ["label", "directive__number"]
+    raw_id_fields = ["directive", "task"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.exceeds_total:
+            self.message_user(
+                request,
+                _("Lưu ý: số đã đạt (%(a)s) vượt chỉ tiêu (%(t)s).") % {"a": obj.achieved, "t": obj.total},
+                messages.WARNING,
+            )
+
+
+@admin.register(models.TargetSnapshot)
+class TargetSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["target", "year", "quarter", "achieved", "total", "recorded_at"]
+    list_select_related = ["target"]
+    raw_id_fields = ["target"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ["task", "organization", "author", "status", "percent", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["task", "organization", "author"]
+    search_fields = ["task__path", "note"]
+    raw_id_fields = ["task"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["task", "organization", "previous_deadline", "requested_deadline", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["task", "organization"]
+    raw_id_fields = ["task"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "days_before", "overdue_every_days", "escalate_after_days", "enabled"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["task", "kind", "recipient", "planned_for", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["task"]
+    search_fields = ["recipient", "task__path"]
+    raw_id_fields = ["task"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.SweepRun)
+class SweepRunAdmin(ReadOnlyAdmin):
+    list_display = ["for_date", "started_at", "finished_at", "planned", "sent", "failed"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectivesConfig(AppConfig):
+    name = "directives"
+    verbose_name = _("Theo dõi văn bản chỉ đạo")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,636 @@
+"""The domain model of the directive tracker.
+
+Models hold data and constraints only. Every write that carries a business rule goes
+through `services.py`; reads that are more than a `get` live in `selectors.py`.
+Periods are stored as codes ("2021Q4", "2021H2", "2022-06", "2023"); see
+`directives.domain.periods.Period`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from directives.domain.periods import Period
+from directives.domain.status import Standing, standing_at
+
+
+def validate_period_code(value: str) -> None:
+    if not value:
+        return
+    try:
+        Period.from_code(value)
+    except ValueError:
+        raise ValidationError(
+            _("“%(value)s” không phải kỳ hợp lệ (ví dụ: 2021Q4, 2021H2, 2022-06, 2023)."),
+            params={"value": value},
+            code="invalid_period",
+        ) from None
+
+
+def validate_email_list(value: str) -> None:
+    for email in split_emails(value):
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(email)s” không phải địa chỉ email hợp lệ."), params={"email": email}, code="invalid_email"
+            ) from None
+
+
+def split_emails(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").replace(";", ",").replace("\n", ",").split(",") if part.strip()]
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organization(TimeStamped):
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("Trung ương")
+        MINISTRY = "ministry", _("Bộ, ngành")
+        PROVINCIAL = "provincial", _("Tỉnh, thành phố")
+        DISTRICT = "district", _("Huyện, xã")
+        OTHER = "other", _("Khác")
+
+    name = models.CharField(_("tên"), max_length=255, unique=True)
+    short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
+    kind = models.CharField(_("cấp"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    contact_emails = models.TextField(
+        _("email liên hệ"), blank=True, validators=[validate_email_list], help_text=_("Cách nhau bởi dấu phẩy.")
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    wants_support_digest = models.BooleanField(
+        _("nhận bản tin phối hợp"),
+        default=False,
+        help_text=_("Nhận bản tin “để biết” về các nhiệm vụ đơn vị phối hợp thực hiện."),
+    )
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def emails(self) -> list[str]:
+        return split_emails(self.contact_emails)
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        seen = {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("Cơ quan cấp trên tạo thành vòng lặp.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Membership(TimeStamped):
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("Xem")
+        REPORTER = "reporter", _("Báo cáo")
+        MANAGER = "manager", _("Quản lý")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class UserPreference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    email_reminders = models.BooleanField(_("nhận email đôn đốc"), default=True)
+    support_digests = models.BooleanField(_("nhận bản tin nhiệm vụ phối hợp"), default=False)
+
+    class Meta:
+        verbose_name = _("tùy chọn người dùng")
+        verbose_name_plural = _("tùy chọn người dùng")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Directive(TimeStamped):
+    class Kind(models.TextChoices):
+        THONG_BAO = "thong_bao", _("Thông báo")
+        KET_LUAN = "ket_luan", _("Kết luận")
+        NGHI_QUYET = "nghi_quyet", _("Nghị quyết")
+        CHI_THI = "chi_thi", _("Chỉ thị")
+        KE_HOACH = "ke_hoach", _("Kế hoạch")
+        CONG_VAN = "cong_van", _("Công văn")
+        QUY_DINH = "quy_dinh", _("Quy định")
+        HUONG_DAN = "huong_dan", _("Hướng dẫn")
+        QUYET_DINH = "quyet_dinh", _("Quyết định")
+        CONG_DIEN = "cong_dien", _("Công điện")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ACTIVE = "active", _("Đang theo dõi")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    kind = models.CharField(_("loại văn bản"), max_length=16, choices=Kind.choices, default=Kind.THONG_BAO)
+    number = models.CharField(_("số hiệu"), max_length=64, blank=True, db_index=True)
+    title = models.TextField(_("trích yếu"))
+    issuer = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_directives",
+    )
+    meeting_date = models.DateField(_("ngày họp"), null=True, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True, db_index=True)
+    signer = models.CharField(_("người ký"), max_length=255, blank=True)
+    source_text = models.TextField(_("văn bản gốc"), blank=True)
+    period = models.CharField(
+        _("kỳ thực hiện"),
+        max_length=8,
+        blank=True,
+        validators=[validate_period_code],
+        help_text=_("Ví dụ: 2021Q4 (Quý IV/2021), 2021H2 (6 tháng cuối năm), 2023 (cả năm)."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "issuer"], condition=~Q(number=""), name="directive_unique_number_per_issuer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        return f"{label} {self.number}".strip() if self.number else f"{label}: {self.title[:60]}"
+
+    @property
+    def period_obj(self) -> Period | None:
+        return Period.from_code(self.period) if self.period else None
+
+
+def attachment_path(instance: DirectiveAttachment, filename: str) -> str:
+    return f"attachments/{instance.directive_id}/{filename}"
+
+
+class DirectiveAttachment(models.Model):
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Citation(models.Model):
+    """A document that a directive cites ("Quy định số 24-QĐ/TW, ngày 30/7/2021")."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="citations")
+    number = models.CharField(_("số hiệu"), max_length=64)
+    kind = models.CharField(_("loại văn bản"), max_length=64, blank=True)
+    date = models.DateField(_("ngày"), null=True, blank=True)
+    cited_directive = models.ForeignKey(
+        Directive,
+        verbose_name=_("văn bản đã lưu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cited_by",
+    )
+
+    class Meta:
+        verbose_name = _("văn bản được dẫn")
+        verbose_name_plural = _("văn bản được dẫn")
+        constraints = [models.UniqueConstraint(fields=["directive", "number"], name="citation_unique_per_directive")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}".strip()
+
+
+class Task(TimeStamped):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa thực hiện")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Hoàn thành")
+        CANCELLED = "cancelled", _("Tạm dừng / Hủy")
+
+    directive = models.ForeignKey(Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="tasks")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("nhiệm vụ cha"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    path = models.CharField(_("số thứ tự"), max_length=64, help_text=_("Ví dụ: II.1.(2)"))
+    position = models.PositiveIntegerField(_("vị trí"), default=0)
+    text = models.TextField(_("nội dung"))
+    lead = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    supporters = models.ManyToManyField(
+        Organization, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="supported_tasks"
+    )
+    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
+    deadline_period = models.CharField(
+        _("kỳ của thời hạn"),
+        max_length=8,
+        blank=True,
+        validators=[validate_period_code],
+        help_text=_("Khi thời hạn là một kỳ, ví dụ 2021Q4 cho “Quý IV/2021”."),
+    )
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("tiến độ (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["directive_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "path"], name="task_unique_path_per_directive"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False), name="task_done_has_completion_date"
+            ),
+        ]
+        indexes = [
+            # Overdue lists and the reminder sweep: open tasks by deadline.
+            models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
+            # "Việc của đơn vị" and the per-organization dashboard rows.
+            models.Index(fields=["lead", "status", "deadline"], name="task_lead_status_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.text[:60]}"
+
+    @property
+    def deadline_period_obj(self) -> Period | None:
+        return Period.from_code(self.deadline_period) if self.deadline_period else None
+
+    def standing(self, cutoff: date) -> Standing:
+        return standing_at(
+            cutoff=cutoff,
+            deadline=self.deadline,
+            completed_on=self.completed_on if self.status == self.Status.DONE else None,
+            cancelled=self.status == self.Status.CANCELLED,
+            started=self.status != self.Status.NOT_STARTED or self.progress > 0,
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.status == self.Status.DONE and not self.completed_on:
+            errors["completed_on"] = _("Nhiệm vụ đã hoàn thành cần có ngày hoàn thành.")
+        if self.parent_id and self.parent.directive_id != self.directive_id:
+            errors["parent"] = _("Nhiệm vụ cha phải thuộc cùng văn bản.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Target(TimeStamped):
+    """A quantitative goal ("28 đề án"); snapshots keep its value at each quarter end."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="targets"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
+    label = models.CharField(_("chỉ tiêu"), max_length=500)
+    unit = models.CharField(_("đơn vị tính"), max_length=64, blank=True)
+    total = models.DecimalField(
+        _("chỉ tiêu (tổng)"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    achieved = models.DecimalField(
+        _("đã đạt"), max_digits=16, decimal_places=2, default=0, validators=[MinValueValidator(Decimal(0))]
+    )
+    period = models.CharField(_("kỳ"), max_length=8, blank=True, validators=[validate_period_code])
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["directive_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="target_total_not_negative"),
+            models.CheckConstraint(condition=Q(achieved__gte=0), name="target_achieved_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def percent(self) -> float | None:
+        if not self.total:
+            return None
+        return float(self.achieved) * 100 / float(self.total)
+
+    @property
+    def exceeds_total(self) -> bool:
+        return self.total is not None and self.achieved is not None and self.achieved > self.total
+
+
+class TargetSnapshot(models.Model):
+    """A target's value at the end of one quarter; later updates never change it."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="snapshots")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    achieved = models.DecimalField(_("đã đạt"), max_digits=16, decimal_places=2)
+    total = models.DecimalField(_("chỉ tiêu (tổng)"), max_digits=16, decimal_places=2)
+    note = models.TextField(_("ghi chú"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu theo quý")
+        verbose_name_plural = _("số liệu theo quý")
+        ordering = ["target_id", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year", "quarter"], name="snapshot_unique_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="snapshot_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.period.label()}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, quarter=self.quarter)
+
+
+class ProgressReport(models.Model):
+    """What a body reports on a task. Append-only: the task's state is the latest report."""
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="reports")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người báo cáo"), null=True, on_delete=models.SET_NULL
+    )
+    organization = models.ForeignKey(Organization, verbose_name=_("đơn vị"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("thời gian"), auto_now_add=True, db_index=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Task.Status.choices)
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[MaxValueValidator(100)])
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    note = models.TextField(_("nội dung báo cáo"), blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["task", "-created_at"], name="report_task_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task.path} · {self.get_status_display()} · {self.percent}%"
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    return f"evidence/{instance.report.task_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("tệp"), upload_to=evidence_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        APPROVED = "approved", _("Đã chấp thuận")
+        REFUSED = "refused", _("Không chấp thuận")
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề nghị"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey(Organization, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT)
+    previous_deadline = models.DateField(_("thời hạn cũ"), null=True, blank=True)
+    requested_deadline = models.DateField(_("thời hạn đề nghị"))
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+    created_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # At most one undecided request per task.
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(state="pending"), name="extension_one_pending_per_task"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.path} → {self.requested_deadline:%d/%m/%Y}"
+
+
+class TaskEvent(models.Model):
+    """The task's timeline: edits, status changes, decisions, with who and when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Tạo nhiệm vụ")
+        EDITED = "edited", _("Chỉnh sửa")
+        REPORTED = "reported", _("Báo cáo tiến độ")
+        EXTENSION_REQUESTED = "extension_requested", _("Đề nghị gia hạn")
+        EXTENSION_DECIDED = "extension_decided", _("Quyết định gia hạn")
+        TARGET_UPDATED = "target_updated", _("Cập nhật chỉ tiêu")
+        REMINDED = "reminded", _("Đã gửi đôn đốc")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("thời gian"), auto_now_add=True)
+    summary = models.CharField(_("tóm tắt"), max_length=500, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("sự kiện")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["task", "-created_at"], name="event_task_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.summary}"
+
+
+class ReminderPolicy(TimeStamped):
+    """Reminder rules per issuing organization; the row with no organization is the default."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_policy",
+    )
+    days_before = models.CharField(
+        _("nhắc trước hạn (ngày)"),
+        max_length=64,
+        default="14,7,3,1,0",
+        help_text=_("Ví dụ: 14,7,3,1,0 (0 = đúng ngày)."),
+    )
+    overdue_every_days = models.PositiveSmallIntegerField(
+        _("nhắc quá hạn mỗi (ngày)"), default=7, validators=[MinValueValidator(1)]
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(_("báo cáo cấp trên sau (ngày quá hạn)"), default=14)
+    enabled = models.BooleanField(_("bật"), default=True)
+
+    class Meta:
+        verbose_name = _("quy tắc đôn đốc")
+        verbose_name_plural = _("quy tắc đôn đốc")
+
+    def __str__(self) -> str:
+        return str(self.organization) if self.organization_id else str(_("Mặc định"))
+
+    @property
+    def days_before_list(self) -> list[int]:
+        return sorted({int(x) for x in self.days_before.split(",") if x.strip().isdigit()}, reverse=True)
+
+    def clean(self) -> None:
+        parts = [x.strip() for x in self.days_before.split(",") if x.strip()]
+        if not parts or not all(p.isdigit() and int(p) <= 365 for p in parts):
+            raise ValidationError({"days_before": _("Nhập các số ngày từ 0 đến 365, cách nhau bởi dấu phẩy.")})
+
+
+class Notification(models.Model):
+    """One planned reminder about one task for one recipient; the outbox of the reminder flow.
+
+    The unique key (task, kind, window, recipient) makes planning idempotent: a second
+    sweep of the same day inserts nothing. `window` is the deadline the reminder is about
+    (so a moved deadline gets reminders of its own) or the overdue/escalation step.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Sắp đến hạn")
+        DUE_TODAY = "due_today", _("Đến hạn hôm nay")
+        OVERDUE = "overdue", _("Quá hạn")
+        ESCALATION = "escalation", _("Báo cáo cấp trên")
+        EXTENSION_PENDING = "extension_pending", _("Đề nghị gia hạn chờ quyết định")
+        SUPPORT_DIGEST = "support", _("Để biết (phối hợp)")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENDING = "sending", _("Đang gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi lỗi")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    window = models.CharField(_("đợt"), max_length=32)
+    recipient = models.EmailField(_("người nhận"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
+    planned_for = models.DateField(_("ngày lập"))
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    lease_until = models.DateTimeField(_("giữ đến"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thông báo đôn đốc")
+        verbose_name_plural = _("thông báo đôn đốc")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "window", "recipient"], name="notification_unique_task_kind_window_recipient"
+            )
+        ]
+        indexes = [
+            # The sender's claim: pending rows, and leased rows whose lease expired.
+            models.Index(fields=["state", "lease_until"], name="notification_state_lease_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.task.path} → {self.recipient}"
+
+
+class SweepRun(models.Model):
+    """One run of the reminder sweep, for the health page and `reminders_health`."""
+
+    started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    for_date = models.DateField(_("ngày quét"))
+    planned = models.PositiveIntegerField(_("đã lập"), default=0)
+    sent = models.PositiveIntegerField(_("đã gửi"), default=0)
+    failed = models.PositiveIntegerField(_("lỗi"), default=0)
+
+    class Meta:
+        verbose_name = _("lượt quét đôn đốc")
+        verbose_name_plural = _("lượt quét đôn đốc")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.for_date:%d/%m/%Y} · {self.planned}"

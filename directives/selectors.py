@@ -1,0 +1,68 @@
+"""Every read that is more than a `get`.
+
+Selectors take the user first, so that what a user may see is decided in one place.
+They return querysets or plain dataclasses.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from directives import models
+
+
+def user_organization_ids(user, *, roles: tuple[str, ...] | None = None) -> list[int]:
+    """The organizations the user belongs to (with one of `roles`, when given)."""
+    if not user.is_authenticated:
+        return []
+    memberships = models.Membership.objects.filter(user=user, organization__is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return list(memberships.values_list("organization_id", flat=True))
+
+
+def task_visibility_q(org_ids: list[int]) -> Q:
+    """Tasks a member of `org_ids` may read: led or supported by them, or of directives they issued."""
+    supported = models.Task.supporters.through.objects.filter(task_id=OuterRef("pk"), organization_id__in=org_ids)
+    return Q(lead_id__in=org_ids) | Q(directive__issuer_id__in=org_ids) | Q(Exists(supported))
+
+
+def tasks_visible_to(user) -> QuerySet[models.Task]:
+    """Tasks the user may read. Superusers see all; others see their organizations' tasks."""
+    qs = models.Task.objects.all()
+    if user.is_superuser:
+        return qs
+    return qs.filter(task_visibility_q(user_organization_ids(user)))
+
+
+def directives_visible_to(user) -> QuerySet[models.Directive]:
+    qs = models.Directive.objects.all()
+    if user.is_superuser:
+        return qs
+    org_ids = user_organization_ids(user)
+    visible_tasks = tasks_visible_to(user).filter(directive_id=OuterRef("pk"))
+    return qs.filter(Q(issuer_id__in=org_ids) | Q(Exists(visible_tasks)))
+
+
+def directive_warnings(*, directive: models.Directive) -> list[str]:
+    """What a clerk should look at again after saving: figures above their total, deadlines
+    before the issue date. These are flagged, not refused: both happen in real documents."""
+    warnings = []
+    for target in directive.targets.all():
+        if target.exceeds_total:
+            warnings.append(
+                _("Chỉ tiêu “%(label)s”: số đã đạt (%(a)s) vượt chỉ tiêu (%(t)s).")
+                % {"label": target.label[:80], "a": target.achieved.normalize(), "t": target.total.normalize()}
+            )
+    if directive.issued_on:
+        for task in directive.tasks.filter(deadline__lt=directive.issued_on).only("path", "deadline"):
+            warnings.append(
+                _("Nhiệm vụ %(path)s: thời hạn %(deadline)s trước ngày ban hành %(issued)s.")
+                % {
+                    "path": task.path,
+                    "deadline": task.deadline.strftime("%d/%m/%Y"),
+                    "issued": directive.issued_on.strftime("%d/%m/%Y"),
+                }
+            )
+    return warnings
