@@ -11,6 +11,14 @@ from django.utils.translation import gettext as _
 
 from directives import models
 
+__all__ = [
+    "directive_warnings",
+    "directives_visible_to",
+    "task_visibility_q",
+    "tasks_visible_to",
+    "user_organization_ids",
+]
+
 
 def user_organization_ids(user, *, roles: tuple[str, ...] | None = None) -> list[int]:
     """The organizations the user belongs to (with one of `roles`, when given)."""

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -350,7 +349,6 @@ def require(condition: bool) -> None:
 
 
 __all__ = [
-    "F",
     "ImportResult",
     "directive_import",
     "extension_decide",

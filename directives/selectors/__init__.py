@@ -1,0 +1,7 @@
+"""Every read that is more than a `get`, by area; import from here: `from directives import selectors`.
+
+Selectors take the user first, so that what a user may see is decided in one place.
+"""
+
+from directives.selectors.scoping import *  # noqa: F403
+from directives.selectors.standing import *  # noqa: E402, F403

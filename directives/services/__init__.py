@@ -1,0 +1,8 @@
+"""Every write of the domain, by area; import from here: `from directives import services`.
+
+Services are named `<entity>_<verb>`, take keyword-only arguments, run in a transaction,
+call `full_clean()` before saving and enqueue Celery work with `transaction.on_commit`.
+"""
+
+from directives.services.core import *  # noqa: F403
+from directives.services.core import ImportResult, require  # noqa: F401
