@@ -60,22 +60,13 @@ class Period:
     def __post_init__(self) -> None:
         for name in ("year", "quarter", "half", "month"):
             value = getattr(self, name)
-            if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool)
-            ):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise ValueError(f"Period.{name} must be an int, got {value!r}")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise ValueError(
-                f"Period.year must be in {MIN_YEAR}..{MAX_YEAR}, got {self.year}"
-            )
-        parts = [
-            n for n in ("quarter", "half", "month") if getattr(self, n) is not None
-        ]
+            raise ValueError(f"Period.year must be in {MIN_YEAR}..{MAX_YEAR}, got {self.year}")
+        parts = [n for n in ("quarter", "half", "month") if getattr(self, n) is not None]
         if len(parts) > 1:
-            raise ValueError(
-                "a Period has at most one of quarter, half, month; "
-                f"got {', '.join(parts)}"
-            )
+            raise ValueError(f"a Period has at most one of quarter, half, month; got {', '.join(parts)}")
         for name, top in (("quarter", 4), ("half", 2), ("month", 12)):
             value = getattr(self, name)
             if value is not None and not 1 <= value <= top:
@@ -195,9 +186,7 @@ class Period:
         """
         m = _CODE_RE.fullmatch(s.strip()) if isinstance(s, str) else None
         if m is None:
-            raise ValueError(
-                f"not a period code: {s!r} (expected 2021Q4, 2021H2, 2022-06 or 2023)"
-            )
+            raise ValueError(f"not a period code: {s!r} (expected 2021Q4, 2021H2, 2022-06 or 2023)")
         year = int(m["year"])
         if m["q"]:
             return cls(year, quarter=int(m["q"]))
@@ -221,9 +210,7 @@ class Period:
         try:
             if m := _QUARTER_RE.fullmatch(s):
                 q = m["q"]
-                return cls(
-                    int(m["year"]), quarter=int(q) if q.isdigit() else _FROM_ROMAN[q]
-                )
+                return cls(int(m["year"]), quarter=int(q) if q.isdigit() else _FROM_ROMAN[q])
             if m := _HALF_RE.fullmatch(s):
                 return cls(int(m["year"]), half=1 if m["side"] == "dau" else 2)
             if m := _MONTH_RE.fullmatch(s):
@@ -240,9 +227,7 @@ _CODE_RE = re.compile(
 )
 _SEP = r"\s*(?:/|-|\bnam\b)\s*"
 _QUARTER_RE = re.compile(rf"quy\s*(?P<q>[1-4]|iv|iii|ii|i){_SEP}(?P<year>\d{{4}})")
-_HALF_RE = re.compile(
-    r"(?:6|sau)\s*thang\s*(?P<side>dau|cuoi)\s*(?:nam\s*)?(?P<year>\d{4})"
-)
+_HALF_RE = re.compile(r"(?:6|sau)\s*thang\s*(?P<side>dau|cuoi)\s*(?:nam\s*)?(?P<year>\d{4})")
 _MONTH_RE = re.compile(rf"thang\s*(?P<month>\d{{1,2}}){_SEP}(?P<year>\d{{4}})")
 _YEAR_RE = re.compile(r"nam\s*(?P<year>\d{4})")
 
