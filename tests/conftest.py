@@ -54,6 +54,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2's deliberate slowness is not what the tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Ban Tổ chức Tỉnh ủy Quảng Ngãi", contact_emails="btc@qn.example.vn")
