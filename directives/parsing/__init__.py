@@ -1,0 +1,174 @@
+"""Directive text -> draft: document metadata, period, numbered tasks (bodies, deadlines), figures, references.
+
+Pure Python, no Django. Entry points::
+
+    parsed = parse_directive(text, today=None)   # never raises on odd text; zero tasks when none
+    parsed.to_dict()                             # the JSON contract of corpus/README.md (+ "due_period")
+    decode_upload(data, filename)                # bytes -> text, ParseInputError with a Vietnamese message
+    docx_to_text(data)
+
+Choices worth knowing: a task without its own deadline inherits its parent's, then the period of its
+section ("II. … QUÝ IV NĂM 2021" or an intro paragraph "Năm 2015, …"), then the document's period;
+a task without a lead inherits its parent's lead. ``due_period`` names the period a deadline came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .bodies import extract_bodies
+from .deadlines import Period, find_deadline, find_period
+from .decode import MAX_UPLOAD_BYTES, ParseInputError, decode_upload, docx_to_text
+from .figures import Figure, find_figures
+from .metadata import DocumentMeta, extract_metadata
+from .references import Reference, find_references
+from .structure import Node, build_outline
+from .text import clean_lines, split_paragraphs
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "DocumentMeta",
+    "Figure",
+    "ParseInputError",
+    "ParsedDirective",
+    "ParsedTask",
+    "Period",
+    "Reference",
+    "decode_upload",
+    "docx_to_text",
+    "parse_directive",
+]
+
+
+@dataclass
+class ParsedTask:
+    ref: str
+    text: str
+    due: dt.date | None = None
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    parent_ref: str | None = None
+    due_period: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "ref": self.ref,
+            "text": self.text,
+            "due": self.due.isoformat() if self.due else None,
+            "lead": list(self.lead),
+            "support": list(self.support),
+            "due_period": self.due_period,
+        }
+
+
+@dataclass
+class ParsedDirective:
+    document: DocumentMeta
+    period: Period | None
+    tasks: list[ParsedTask]
+    figures: list[Figure]
+    references: list[Reference]
+
+    def to_dict(self) -> dict:
+        return {
+            "document": self.document.to_dict(),
+            "period": self.period.to_dict() if self.period else {"year": None, "quarter": None},
+            "tasks": [t.to_dict() for t in self.tasks],
+            "figures": [f.to_dict() for f in self.figures],
+            "references": [r.to_dict() for r in self.references],
+        }
+
+
+_TASK_PERIOD = re.compile(
+    r"(?:phương hướng,?\s*(?:các\s+)?nhiệm vụ|triển khai\s+(?:các\s+)?nhiệm vụ|nhiệm vụ trọng tâm)"
+    r"(?P<tail>[^.;:!?]{0,90})",
+    re.IGNORECASE,
+)
+
+
+def _document_period(texts: list[str]) -> Period | None:
+    for text in texts:
+        for m in _TASK_PERIOD.finditer(text):
+            found = find_period(m.group("tail"))
+            if found:
+                return found[0]
+    return None
+
+
+def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirective:
+    today = today or dt.date.today()
+    text = text or ""
+    split = split_paragraphs(text)
+    paragraphs = split.paragraphs
+    lines = clean_lines(text)
+    outline = build_outline(paragraphs)
+
+    doc_period = _document_period(paragraphs)
+    fallback_period = doc_period or (outline.intro_periods[-1] if outline.intro_periods else None)
+    meta = extract_metadata(
+        lines,
+        paragraphs,
+        period_year=fallback_period.year if fallback_period else None,
+        whole_year=bool(fallback_period and not fallback_period.quarter and not fallback_period.half),
+        today=today,
+    )
+    context_year = (doc_period.year if doc_period else None) or (meta.issued_on.year if meta.issued_on else None)
+
+    tasks: list[ParsedTask] = []
+    resolved: dict[int, ParsedTask] = {}
+    for node in outline.nodes:
+        if not node.is_task:
+            continue
+        task = _task(node, resolved, doc_period, context_year or today.year)
+        resolved[id(node)] = task
+        tasks.append(task)
+
+    body_text = "\n".join(paragraphs)
+    references = find_references("\n".join([body_text, *split.footnotes]), own_number=meta.number)
+    period = doc_period or (tasks and _first_period(outline.nodes)) or None
+    return ParsedDirective(
+        document=meta,
+        period=period if isinstance(period, Period) else None,
+        tasks=tasks,
+        figures=find_figures(body_text),
+        references=references,
+    )
+
+
+def _first_period(nodes: list[Node]) -> Period | None:
+    for n in nodes:
+        if n.is_task and n.period:
+            return n.period
+    return None
+
+
+def _task(node: Node, resolved: dict[int, ParsedTask], doc_period: Period | None, year: int) -> ParsedTask:
+    parent = node.task_parent()
+    parent_task = resolved.get(id(parent)) if parent is not None else None
+    own_text = node.full_text
+    section_year = node.period.year if node.period else year
+    deadline = find_deadline(own_text, section_year)
+    due, due_period = None, None
+    if deadline:
+        due, due_period = deadline.date, deadline.label
+    elif parent_task and parent_task.due:
+        due, due_period = parent_task.due, parent_task.due_period
+    elif node.period:
+        due, due_period = node.period.end, node.period.label
+    elif doc_period:
+        due, due_period = doc_period.end, doc_period.label
+    heading = len(node.text.split()) <= 14 and not node.extra and not node.text.rstrip().endswith(".")
+    lead, support = extract_bodies(own_text, heading=heading)
+    if not lead and parent_task:
+        lead = list(parent_task.lead)
+    return ParsedTask(
+        ref=node.path,
+        text=own_text,
+        due=due,
+        lead=lead,
+        support=support,
+        parent_ref=parent_task.ref if parent_task else None,
+        due_period=due_period,
+    )

@@ -1,0 +1,192 @@
+"""Text normalization: turn a scraped or crawled directive into clean lines and paragraphs.
+
+Handles: Unicode NFC, Cyrillic look-alike letters in document codes, web residue ("+ aa -",
+"leftcenterrightdel", bare counters), markdown marks (``**``, ``*``, heading ``#``), lines holding
+only ``|`` or rules (``-----``), hard line breaks in mid-sentence, footnote marks (¹, [1]) and
+footnote blocks that interrupt a paragraph mid-sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Cyrillic letters that look like Latin ones (seen in document codes such as "BТС-PTHT").
+_CYRILLIC = str.maketrans(
+    {
+        "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
+        "Р": "P", "Т": "T", "Х": "X", "У": "Y", "а": "a", "с": "c", "е": "e", "о": "o",
+        "р": "p", "х": "x", "у": "y",
+    }
+)  # fmt: skip
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+VN_UPPER = "A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_SUP_INLINE = re.compile(r"(?<=\S)[" + SUPERSCRIPTS + r"]+")
+_BRACKET_NOTE_INLINE = re.compile(r"(?<=\S)\[\d{1,3}\]")
+FOOTNOTE_START = re.compile(r"^(?:[" + SUPERSCRIPTS + r"]+|\[\d{1,3}\])\s*")
+_RULE_LINE = re.compile(r"^[|\-_=~.·•\s]*$")
+_CRAWL_COMMENT = re.compile(r"^#\s*(?:source|retrieved)\b", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_RESIDUE_LINE = re.compile(
+    r"^(?:\+\s*aa\s*-|leftcenterrightdel|xem thêm(?: sự kiện)?|sự kiện liên quan|in bài viết|chia sẻ|bình luận)$",
+    re.IGNORECASE,
+)
+_RESIDUE_INLINE = re.compile(r"leftcenterrightdel", re.IGNORECASE)
+# A line that opens a new item (kept in sync with numbering.MARKER_START, but looser).
+_MARKER_START = re.compile(
+    r"^(?:[IVX]{1,5}\.\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]?(?:\s|$)|\(\d{1,2}\)|\([ivx]{1,5}\)|\([a-zđ]\)|[a-zđ]\)"
+    r"|[-–—+•]\s*\S|Điều\s+\d+)"
+)
+_ORDINAL_START = re.compile(
+    r"^(?:[-–•+]\s*)?(?:Trước hết|Trước tiên|Thứ nhất|Thứ hai|Thứ ba|Thứ tư|Thứ năm|Thứ sáu|Thứ bảy|Thứ tám"
+    r"|Thứ chín|Thứ mười|Một là|Hai là|Ba là|Bốn là|Năm là|Sáu là|Bảy là|Tám là|Chín là|Mười là)\s*[,:.]"
+)
+_MARKER_ONLY = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|Điều\s+\d+)[.)]?$|^[a-zđ]\)$|^\(\d{1,2}\)$")
+_SENTENCE_END = re.compile(r"(?:[.!?;:]|\./\.|[.!?][”\")]+)$")
+# Opening lines of blocks that end the body of a directive (signature, recipients, copies).
+BLOCK_OPENERS = re.compile(
+    r"^(?:Nơi nhận|Kính gửi|K/T\b|KT\.|KT\s|TM\.|T/M\b|TL\.|TUQ\.|Q\.\s?[A-ZĐ]|Đã ký|SAO LỤC|SAO Y)",
+)
+
+
+def is_upper_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and line == line.upper()
+
+
+def normalize_unicode(text: str) -> str:
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.translate(_CYRILLIC)
+    text = _INVISIBLE.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
+    return text
+
+
+def clean_line(line: str) -> str:
+    """One raw line without markdown marks, inline footnote marks and doubled spaces."""
+    line = line.replace("**", "").replace("*", "")
+    line = _RESIDUE_INLINE.sub("", line)
+    line = _SUP_INLINE.sub("", line)
+    line = _BRACKET_NOTE_INLINE.sub("", line)
+    line = re.sub(r"\s+", " ", line).strip()
+    return line
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines with markup and residue removed; blank strings mark breaks (kept for metadata)."""
+    out: list[str] = []
+    for raw in normalize_unicode(text).split("\n"):
+        if _CRAWL_COMMENT.match(raw.strip()):
+            continue
+        raw = _MD_HEADING.sub("", raw.strip())
+        line = clean_line(raw)
+        if _RULE_LINE.match(line) or _RESIDUE_LINE.match(line) or re.fullmatch(r"\d{1,6}", line):
+            out.append("")
+            continue
+        out.append(line)
+    return out
+
+
+@dataclass
+class Paragraphs:
+    paragraphs: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+
+
+def _starts_new(prev: str, line: str) -> bool:
+    if _MARKER_START.match(line) or _ORDINAL_START.match(line) or FOOTNOTE_START.match(line):
+        return True
+    if BLOCK_OPENERS.match(line) or BLOCK_OPENERS.match(prev):
+        return True
+    if prev.endswith("./.") or prev.endswith(":"):
+        return True
+    if is_upper_line(prev) != is_upper_line(line) and not _MARKER_ONLY.match(prev):
+        return True
+    return False
+
+
+def split_paragraphs(text: str) -> Paragraphs:
+    """Join hard-wrapped lines into paragraphs, lift footnote blocks out, re-join split sentences."""
+    lines = clean_lines(text)
+    paras: list[str] = []
+    kinds: list[str] = []  # "p" or "fn"
+    cur: list[str] = []
+    cur_kind = "p"
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            paras.append(" ".join(cur))
+            kinds.append(cur_kind)
+        cur = []
+
+    for line in lines:
+        if not line:
+            flush()
+            continue
+        if cur and _MARKER_ONLY.match(cur[-1]) and len(cur) == 1:
+            cur.append(line)
+            continue
+        if not cur or _starts_new(cur[-1], line):
+            flush()
+            cur_kind = "fn" if FOOTNOTE_START.match(line) else "p"
+            cur.append(line)
+        else:
+            cur.append(line)
+    flush()
+
+    result = Paragraphs()
+    body: list[str] = []
+    after_note = False
+    for para, kind in zip(paras, kinds, strict=True):
+        if kind == "fn":
+            result.footnotes.append(FOOTNOTE_START.sub("", para, count=1))
+            after_note = True
+            continue
+        # A paragraph cut by a page break or a footnote block continues in lower case.
+        if (
+            body
+            and para[:1].islower()
+            and not _SENTENCE_END.search(body[-1])
+            or body
+            and after_note
+            and para[:1].islower()
+        ):
+            body[-1] = body[-1] + " " + para
+        else:
+            body.append(para)
+        after_note = False
+    result.paragraphs = body
+    return result
+
+
+_OLD_TONES = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
+    "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+_OLD_TONE = re.compile(r"(?<![qQ])(" + "|".join(_OLD_TONES) + r")(?![a-zđàáảãạâầấẩẫậăằắẳẵặ])", re.IGNORECASE)
+
+
+def modern_tones(text: str) -> str:
+    """'Uỷ ban' -> 'Ủy ban': the two tone placements are the same word."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(1)
+        new = _OLD_TONES[s.lower()]
+        return "".join(n.upper() if o.isupper() else n for o, n in zip(s, new, strict=True))
+
+    return _OLD_TONE.sub(repl, text)
+
+
+def fold(text: str) -> str:
+    """Comparable form: NFC, modern tones, casefold, single spaces."""
+    text = modern_tones(unicodedata.normalize("NFC", text or ""))
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def sentences(text: str) -> list[str]:
+    """Split into sentences at '.', ';' or ':' followed by a capital letter (rough but safe)."""
+    parts = re.split(r"(?<=[.;:!?])\s+(?=[\"“(]?[" + VN_UPPER + "])", text)
+    return [p.strip() for p in parts if p.strip()]
