@@ -39,10 +39,10 @@ _STOP = re.compile(
 )
 _CUT = re.compile(r"\s*(?:[:(]|\s-\s|\s–\s|\.(?:\s|$)).*$")
 _LEAD_LABEL = re.compile(
-    r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|thường trực)(?:\s+thực hiện)?\s*:\s*(?P<x>[^\n]+)",
+    r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|thường trực)(?:\s+thực hiện)?[ \t]*:[ \t]*(?P<x>[^\n]+)",
     re.IGNORECASE,
 )
-_SUPPORT_LABEL = re.compile(r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+phối hợp\s*:\s*(?P<x>[^\n]+)", re.IGNORECASE)
+_SUPPORT_LABEL = re.compile(r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+phối hợp[ \t]*:[ \t]*(?P<x>[^\n]+)", re.IGNORECASE)
 _ASSIGN = re.compile(r"(?:^|[\s,;(])(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu|Ủy quyền)\s+(?:cho\s+)?(?=\S)")
 _SUPPORT = re.compile(r"\bphối hợp(?:\s+(?:chặt chẽ\s+)?(?:với|cùng))?\s+(?=\S)")
 _SPLIT_LIST = re.compile(
@@ -87,9 +87,14 @@ def _subject(sentence: str) -> str | None:
     # "Trên cơ sở …, Bộ Tài chính khẩn trương …": a body after the opening clause, before its verb.
     for m in re.finditer(r",\s+", s):
         rest = s[m.end() :]
-        if HEAD_RE.match(rest) and _STOP.search(" " + rest[:120]):
+        if _HEAD_AT_START.match(rest) and _STOP.search(" " + rest[:120]):
             return rest
     return None
+
+
+def _until_verb(phrase: str) -> str:
+    stop = _STOP.search(phrase)
+    return phrase[: stop.start()] if stop else phrase
 
 
 def extract_bodies(text: str, *, heading: bool = False) -> tuple[list[str], list[str]]:
@@ -119,11 +124,11 @@ def extract_bodies(text: str, *, heading: bool = False) -> tuple[list[str], list
             stop = _STOP.search(subj)
             add(lead, split_bodies(subj[: stop.start()] if stop else subj))
         for m in _ASSIGN.finditer(sent):
-            rest = sent[m.end() :]
+            rest = _until_verb(sent[m.end() :])
             if _HEAD_AT_START.match(rest):
                 add(lead, split_bodies(rest))
         for m in _SUPPORT.finditer(sent):
-            rest = sent[m.end() :]
+            rest = _until_verb(sent[m.end() :])
             if _HEAD_AT_START.match(rest) or re.match(r"(?:cơ quan|đơn vị)\b", rest):
                 add(support, split_bodies(rest[:1].upper() + rest[1:]))
     if heading and not lead:

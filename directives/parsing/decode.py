@@ -20,7 +20,8 @@ def decode_upload(data: bytes, filename: str = "") -> str:
         raise ParseInputError("Tệp tải lên trống, không có nội dung để phân tích.")
     if len(data) > MAX_UPLOAD_BYTES:
         raise ParseInputError(
-            f"Tệp tải lên quá lớn ({len(data) / 1024 / 1024:.1f} MB); giới hạn là {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+            f"Tệp tải lên quá lớn ({len(data) / 1024 / 1024:.1f} MB); "
+            f"giới hạn là {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
         )
     if filename.lower().endswith(".docx") or (data[:4] == b"PK\x03\x04" and _is_docx(data)):
         return docx_to_text(data)

@@ -118,7 +118,8 @@ def _header_issuer(lines: list[str]) -> str | None:
                 if issuer.strip() in KIND_WORDS:
                     return None
                 m = re.match(
-                    r"^((?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG)\s*[UỦ][YỶ]\s+.+?)\s+(BAN\s+\S.*|VĂN PHÒNG|[UỦ][YỶ] BAN KIỂM TRA)$",
+                    r"^((?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG)\s*[UỦ][YỶ]\s+.+?)\s+"
+                    r"(BAN\s+\S.*|VĂN PHÒNG|[UỦ][YỶ] BAN KIỂM TRA)$",
                     issuer,
                 )
                 if m:
@@ -236,8 +237,8 @@ def extract_metadata(
         meta.issued_on = meta.issued_on or date
     meta.signer = _signer(lines)
     # meeting date and organizer: the opening sentences of the body
-    for para in paragraphs[:40]:
-        if is_upper_line(para):
+    for para in [*paragraphs[:40], *lines[:60]]:
+        if not para or is_upper_line(para):
             continue
         for sent in re.split(r"(?<=[.;])\s+", para):
             if not _MEETING_WORDS.search(sent):

@@ -95,10 +95,9 @@ def find_references(text: str, own_number: str | None = None) -> list[Reference]
             number, code = f"{g['o_n']}/{g['o_c']}", g["o_c"].split("-")[0]
         before = text[max(0, m.start() - 60) : m.start()]
         km = _KIND_BEFORE.search(before)
-        if not km and not re.search(r"\bsố\s*:?\s*$", before, re.IGNORECASE) and code not in CODE_KINDS:
-            # a bare "12/ABC" with no document word before it and an unknown code is not a citation
-            if not re.fullmatch(r"[A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)*", number.split("/", 1)[1] if "/" in number else ""):
-                continue
+        bare = not km and not re.search(r"\bsố\s*:?\s*$", before, re.IGNORECASE) and code not in CODE_KINDS
+        if bare and not re.fullmatch(r"[A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)*", number.split("/", 1)[-1]):
+            continue  # a bare "12/Ab" with no document word before it is not a citation
         kind = _kind_name(km.group("k")) if km else CODE_KINDS.get(code)
         dm = _DATE_AFTER.match(text[m.end() : m.end() + 40])
         date = date_from_match(dm, None) if dm else None

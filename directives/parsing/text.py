@@ -26,7 +26,7 @@ VN_UPPER = "A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊ�
 _SUP_INLINE = re.compile(r"(?<=\S)[" + SUPERSCRIPTS + r"]+")
 _BRACKET_NOTE_INLINE = re.compile(r"(?<=\S)\[\d{1,3}\]")
 FOOTNOTE_START = re.compile(r"^(?:[" + SUPERSCRIPTS + r"]+|\[\d{1,3}\])\s*")
-_RULE_LINE = re.compile(r"^[|\-_=~.·•\s]*$")
+_RULE_LINE = re.compile(r"^(?:[|\s]*|[-_=~.·•\s]{3,})$")
 _CRAWL_COMMENT = re.compile(r"^#\s*(?:source|retrieved)\b", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _RESIDUE_LINE = re.compile(
@@ -43,7 +43,9 @@ _ORDINAL_START = re.compile(
     r"^(?:[-–•+]\s*)?(?:Trước hết|Trước tiên|Thứ nhất|Thứ hai|Thứ ba|Thứ tư|Thứ năm|Thứ sáu|Thứ bảy|Thứ tám"
     r"|Thứ chín|Thứ mười|Một là|Hai là|Ba là|Bốn là|Năm là|Sáu là|Bảy là|Tám là|Chín là|Mười là)\s*[,:.]"
 )
-_MARKER_ONLY = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|Điều\s+\d+)[.)]?$|^[a-zđ]\)$|^\(\d{1,2}\)$")
+_MARKER_ONLY = re.compile(
+    r"^[-–+•]$|^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|Điều\s+\d+)[.)]?$|^[a-zđ]\)$|^\(\d{1,2}\)$"
+)
 _SENTENCE_END = re.compile(r"(?:[.!?;:]|\./\.|[.!?][”\")]+)$")
 # Opening lines of blocks that end the body of a directive (signature, recipients, copies).
 BLOCK_OPENERS = re.compile(
@@ -102,9 +104,7 @@ def _starts_new(prev: str, line: str) -> bool:
         return True
     if prev.endswith("./.") or prev.endswith(":"):
         return True
-    if is_upper_line(prev) != is_upper_line(line) and not _MARKER_ONLY.match(prev):
-        return True
-    return False
+    return bool(is_upper_line(prev) != is_upper_line(line) and not _MARKER_ONLY.match(prev))
 
 
 def split_paragraphs(text: str) -> Paragraphs:
@@ -146,14 +146,8 @@ def split_paragraphs(text: str) -> Paragraphs:
             after_note = True
             continue
         # A paragraph cut by a page break or a footnote block continues in lower case.
-        if (
-            body
-            and para[:1].islower()
-            and not _SENTENCE_END.search(body[-1])
-            or body
-            and after_note
-            and para[:1].islower()
-        ):
+        continues = bool(body) and para[:1].islower() and not _MARKER_START.match(para)
+        if continues and (after_note or not _SENTENCE_END.search(body[-1])):
             body[-1] = body[-1] + " " + para
         else:
             body.append(para)
