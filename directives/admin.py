@@ -281,3 +281,8 @@ class SweepRunAdmin(ReadOnlyAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Import of a directive's text: a "Nhập từ văn bản" button on the directive changelist,
+# leading to the review flow (views/imports.py).
+DirectiveAdmin.change_list_template = "directives/import_admin_changelist.html"

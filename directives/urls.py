@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives.views import tasks
+from directives.views import imports, tasks
 
 app_name = "directives"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     # Tasks, directives, progress, extensions, targets (views/tasks.py)
     path("", tasks.home, name="home"),
     # Import of a directive's text (views/imports.py)
+    path("import/", imports.import_start, name="import"),
+    path("import/review/", imports.import_review, name="import_review"),
     # Dashboards and exports (views/dashboard.py)
     # Reminder preferences and health (views/reminders.py)
 ]
