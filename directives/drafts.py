@@ -108,6 +108,17 @@ def period_code(period: dict | None) -> str:
         return ""
 
 
+def period_code_of(value: str | None) -> str:
+    """A period code from a code ("2021Q4") or a Vietnamese label ("Quý IV/2021"); "" otherwise."""
+    if not value:
+        return ""
+    try:
+        return Period.from_code(value).code()
+    except ValueError:
+        parsed = Period.parse(value)
+        return parsed.code() if parsed else ""
+
+
 def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
     """Build a draft from the parser's JSON contract (corpus/README.md) or a gold annotation."""
     doc = data.get("document") or {}
@@ -122,7 +133,7 @@ def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
                 ref=str(item.get("ref") or len(tasks) + 1),
                 text=text.strip(),
                 due=due,
-                due_period=item.get("due_period") or "",
+                due_period=period_code_of(item.get("due_period")),
                 lead=list(item.get("lead") or []),
                 support=list(item.get("support") or []),
             )

@@ -128,7 +128,7 @@ def _history_for_seed(directive: models.Directive, reporters: dict[int, object])
     for i, task in enumerate(directive.tasks.select_related("lead").order_by("position")):
         if not task.deadline or not task.lead:
             continue
-        author = reporters.get(task.lead_id)
+        author = reporters.get(task.lead_id) or reporters[None]
         step = i % 5
         if step == 0:
             report_on, status, percent, done_on = task.deadline - timedelta(days=16), "done", 100, None
@@ -211,6 +211,7 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
         m.organization_id: m.user
         for m in models.Membership.objects.filter(role="reporter").select_related("user").order_by("id")
     }
+    reporters[None] = get_user_model().objects.get(username="admin")  # for bodies without a reporter
     created = 0
     for n, draft in enumerate(seed_drafts()):
         if models.Directive.objects.filter(source_text=draft.source_text).exists():
@@ -230,7 +231,7 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
         tasks = list(result.directive.tasks.select_related("lead").order_by("position"))
         services.task_report_progress(
             task=tasks[1],
-            author=reporters.get(tasks[1].lead_id),
+            author=reporters.get(tasks[1].lead_id) or reporters[None],
             organization=tasks[1].lead,
             status="in_progress",
             percent=60,
@@ -238,7 +239,7 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
         )
         services.task_report_progress(
             task=tasks[8],
-            author=reporters.get(tasks[8].lead_id),
+            author=reporters.get(tasks[8].lead_id) or reporters[None],
             organization=tasks[8].lead,
             status="done",
             percent=100,
@@ -247,7 +248,7 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
         )
         services.extension_request(
             task=tasks[0],
-            author=reporters.get(tasks[0].lead_id),
+            author=reporters.get(tasks[0].lead_id) or reporters[None],
             organization=tasks[0].lead,
             requested_deadline=today + timedelta(days=30),
             reason="Chờ ý kiến của các địa phương về danh sách quy hoạch.",
