@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from directives.domain.periods import Period
+from directives.reports import SYSTEM, quarterly_report_docx
+
+
+class Command(BaseCommand):
+    help = "Write the quarterly progress report (.docx) of every task: --quarter 2021Q3 --out FILE."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quarter", required=True, help="The quarter, e.g. 2021Q3.")
+        parser.add_argument("--out", required=True, help="The .docx file to write.")
+
+    def handle(self, *args, quarter: str, out: str, **options):
+        try:
+            period = Period.from_code(quarter)
+        except ValueError as exc:
+            raise CommandError(f"Bad quarter {quarter!r}: expected a code like 2021Q3.") from exc
+        if period.kind != "quarter":
+            raise CommandError(f"Bad quarter {quarter!r}: expected a quarter like 2021Q3, not {period.kind}.")
+        path = Path(out)
+        if not path.parent.exists():
+            raise CommandError(f"The folder {path.parent} does not exist.")
+        path.write_bytes(quarterly_report_docx(SYSTEM, period))
+        self.stdout.write(self.style.SUCCESS(f"{period.label()}: wrote {path}"))

@@ -1,0 +1,289 @@
+"""Dashboard, its .xlsx export and the quarterly .docx report.
+
+The views parse the query string with `DashboardForm`, ask `selectors.dashboard_data` for the
+figures and shape them for the template: every number becomes a (text, link) pair pointing to
+the task list filtered to exactly the tasks behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from directives import charts, models, reports, selectors
+from directives.domain.periods import Period, format_date_vi, format_number_vi, format_percent_vi
+from directives.selectors.dashboard import COUNTED_CODES, FINISHED_CODES, WITHIN_CODES, Counts, DashboardFilters
+from directives.selectors.standing import STANDING_CHOICES
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def task_list_url() -> str:
+    try:
+        return reverse("directives:task_list")
+    except NoReverseMatch:
+        return "/tasks/"
+
+
+class DashboardForm(forms.Form):
+    cutoff = forms.DateField(
+        label=gettext_lazy("Tính đến ngày"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    at = forms.CharField(label=gettext_lazy("Hoặc cuối kỳ"), required=False, max_length=8)
+    issuer = forms.TypedChoiceField(
+        label=gettext_lazy("Cơ quan ban hành"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Loại văn bản"), required=False)
+    year = forms.IntegerField(label=gettext_lazy("Năm của thời hạn"), required=False, min_value=1900, max_value=2200)
+
+    def __init__(self, *args, issuers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].choices = [("", _("Tất cả"))] + [(o.pk, o.short_name or o.name) for o in issuers]
+        self.fields["kind"].choices = [("", _("Tất cả"))] + list(models.Directive.Kind.choices)
+
+    def clean_at(self) -> Period | None:
+        code = self.cleaned_data.get("at")
+        if not code:
+            return None
+        try:
+            period = Period.from_code(code)
+        except ValueError:
+            raise forms.ValidationError(
+                _("“%(code)s” không phải kỳ hợp lệ (ví dụ: 2021Q3, 2021H1, 2021)."), params={"code": code}
+            ) from None
+        if period.kind == "month":
+            raise forms.ValidationError(_("Chọn quý, 6 tháng hoặc năm (ví dụ: 2021Q3, 2021H1, 2021)."))
+        return period
+
+
+def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardForm]:
+    """Read the filters; invalid fields fall back to their default and are reported by the form."""
+    form = DashboardForm(data, issuers=issuers)
+    form.is_valid()
+    clean = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    cutoff = clean.get("cutoff") or timezone.localdate()
+    if clean.get("at"):
+        cutoff = clean["at"].end
+    filters = DashboardFilters(
+        cutoff=cutoff, issuer=clean.get("issuer"), kind=clean.get("kind") or "", year=clean.get("year")
+    )
+    return filters, form
+
+
+def _issuers():
+    return models.Organization.objects.filter(
+        pk__in=models.Directive.objects.exclude(issuer=None).values("issuer_id")
+    ).only("pk", "name", "short_name")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    url: str
+    count: int  # the number of tasks behind the link
+
+
+class Links:
+    def __init__(self):
+        self.base = task_list_url()
+
+    def __call__(self, counts: Counts, *codes: str, value: int | None = None, text: str | None = None) -> Cell:
+        n = counts.get(*codes) if value is None else value
+        url = f"{self.base}?{urlencode(counts.link_params(*codes))}"
+        return Cell(text if text is not None else format_number_vi(n), url, counts.get(*codes))
+
+
+def _delta(now: float | None, before: float | None, percent: bool) -> str:
+    if now is None or before is None:
+        return ""
+    d = now - before
+    text = format_percent_vi(abs(d)) if percent else format_number_vi(abs(d))
+    if percent:
+        text = text.replace("%", " " + _("điểm %"))
+    return ("+" if d > 0 else "−" if d < 0 else "±") + text
+
+
+SORT_KEYS = {
+    "name": lambda r: r.name.casefold(),
+    "tasks": lambda r: r.counts.counted,
+    "on_time": lambda r: r.counts.on_time,
+    "late": lambda r: r.counts.late,
+    "within": lambda r: r.counts.within,
+    "overdue": lambda r: r.counts.overdue,
+    "completion": lambda r: r.counts.completion_rate if r.counts.completion_rate is not None else -1,
+    "on_time_rate": lambda r: r.counts.on_time_rate if r.counts.on_time_rate is not None else -1,
+}
+
+
+def _sorted(rows, sort: str):
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        key, sort = "name", "name"
+    rows = sorted(rows, key=lambda r: r.name.casefold())  # ties by name
+    return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-"))
+
+
+def dashboard_context(request) -> dict:
+    filters, form = dashboard_filters(request.GET, issuers=_issuers())
+    data = selectors.dashboard_data(request.user, filters)
+    link = Links()
+    h, p = data.headline, data.previous
+    headline = [
+        {
+            "label": _("Nhiệm vụ được tính"),
+            "cell": link(h, *COUNTED_CODES),
+            "delta": _delta(h.counted, p.counted, False),
+            "previous": link(p, *COUNTED_CODES),
+        },
+        {
+            "label": _("Tỷ lệ hoàn thành"),
+            "cell": link(h, *FINISHED_CODES, text=format_percent_vi(h.completion_rate)),
+            "detail": _("%(n)s/%(d)s nhiệm vụ") % {"n": h.finished, "d": h.counted},
+            "delta": _delta(h.completion_rate, p.completion_rate, True),
+            "previous": link(p, *FINISHED_CODES, text=format_percent_vi(p.completion_rate)),
+        },
+        {
+            "label": _("Tỷ lệ đúng hạn"),
+            "cell": link(h, "done_on_time", text=format_percent_vi(h.on_time_rate)),
+            "detail": _("%(n)s/%(d)s nhiệm vụ hoàn thành") % {"n": h.on_time, "d": h.finished},
+            "delta": _delta(h.on_time_rate, p.on_time_rate, True),
+            "previous": link(p, "done_on_time", text=format_percent_vi(p.on_time_rate)),
+        },
+        {
+            "label": _("Quá hạn chưa hoàn thành"),
+            "cell": link(h, "overdue"),
+            "delta": _delta(h.overdue, p.overdue, False),
+            "previous": link(p, "overdue"),
+        },
+    ]
+    standing_rows = [{"label": label, "cell": link(h, code)} for code, label in STANDING_CHOICES]
+    standing_chart = charts.bar_chart(
+        [
+            charts.Bar(str(r["label"]), h.get(code), r["cell"].url)
+            for r, (code, _l) in zip(standing_rows, STANDING_CHOICES, strict=True)
+        ],
+        title=_("Nhiệm vụ theo tình trạng"),
+    )
+
+    def rate_cells(c: Counts) -> dict:
+        return {
+            "tasks": link(c, *COUNTED_CODES),
+            "on_time": link(c, "done_on_time"),
+            "late": link(c, "done_late"),
+            "within": link(c, *WITHIN_CODES),
+            "overdue": link(c, "overdue"),
+            "no_deadline": link(c, "no_deadline"),
+            "completion": link(c, *FINISHED_CODES, text=format_percent_vi(c.completion_rate)),
+            "on_time_rate": link(c, "done_on_time", text=format_percent_vi(c.on_time_rate)),
+        }
+
+    directives = [{"row": r, **rate_cells(r.counts)} for r in data.by_directive]
+    sort = request.GET.get("sort", "name")
+    lead = [
+        {"row": r, **rate_cells(r.counts)} for r in _sorted([r for r in data.by_organization if r.role == "lead"], sort)
+    ]
+    support = [
+        {"row": r, **rate_cells(r.counts)}
+        for r in _sorted([r for r in data.by_organization if r.role == "support"], sort)
+    ]
+    series = [_("Hoàn thành đúng hạn"), _("Hoàn thành quá hạn"), _("Đang thực hiện trong hạn"), _("Quá hạn")]
+    groups = [["done_on_time"], ["done_late"], WITHIN_CODES, ["overdue"]]
+    quarter_chart = charts.stacked_columns(
+        [
+            charts.Stack(
+                label=q.period.label_en() if request.LANGUAGE_CODE == "en" else q.period.label().replace("Quý ", "Q"),
+                values=[q.counts.get(*g) for g in groups],
+                urls=[link(q.counts, *g).url for g in groups],
+                total_url=link(q.counts, *COUNTED_CODES).url,
+            )
+            for q in data.by_quarter
+        ],
+        series=series,
+        title=_("Nhiệm vụ theo quý của thời hạn"),
+    )
+    quarters = [{"row": q, "label": q.period.label(), **rate_cells(q.counts)} for q in data.by_quarter]
+    targets = [
+        {
+            "row": t,
+            "text": reports.target_text(t.achieved, t.total, t.unit, t.percent),
+            "spark": charts.sparkline([v for _p, v in t.history], title=t.label),
+        }
+        for t in data.targets
+    ]
+    export_query = urlencode({k: v for k, v in request.GET.items() if k != "sort"})
+    overdue_all = f"{link.base}?{urlencode(h.link_params('overdue'))}"
+    return {
+        "form": form,
+        "data": data,
+        "filters": filters,
+        "cutoff_text": format_date_vi(filters.cutoff),
+        "previous_text": format_date_vi(data.previous_cutoff),
+        "headline": headline,
+        "standing_rows": standing_rows,
+        "standing_chart": standing_chart,
+        "directives": directives,
+        "lead_rows": lead,
+        "support_rows": support,
+        "sort": sort,
+        "sort_query": f"{export_query}&" if export_query else "",
+        "org_columns": [
+            ("name", _("Cơ quan, đơn vị")),
+            ("tasks", _("Nhiệm vụ")),
+            ("on_time", _("Hoàn thành đúng hạn")),
+            ("late", _("Hoàn thành quá hạn")),
+            ("within", _("Đang thực hiện trong hạn")),
+            ("overdue", _("Quá hạn chưa hoàn thành")),
+            ("completion", _("Tỷ lệ hoàn thành")),
+            ("on_time_rate", _("Tỷ lệ đúng hạn")),
+        ],
+        "quarter_chart": quarter_chart,
+        "quarters": quarters,
+        "targets": targets,
+        "overdue_all": overdue_all,
+        "export_query": export_query,
+        "report_quarter": Period(filters.cutoff.year, quarter=(filters.cutoff.month - 1) // 3 + 1).code(),
+    }
+
+
+@login_required
+def dashboard(request):
+    return render(request, "directives/dashboard.html", dashboard_context(request))
+
+
+@login_required
+def dashboard_xlsx(request):
+    filters, _form = dashboard_filters(request.GET, issuers=_issuers())
+    data = selectors.dashboard_data(request.user, filters)
+    content = reports.dashboard_workbook(data)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{filters.cutoff:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+def quarterly_report(request):
+    code = request.GET.get("quarter") or ""
+    try:
+        period = Period.from_code(code)
+        if period.kind != "quarter":
+            raise ValueError(code)
+    except ValueError:
+        return HttpResponse(
+            _("Quý không hợp lệ: “%(code)s”. Ví dụ: ?quarter=2021Q3") % {"code": code[:20]},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    content = reports.quarterly_report_docx(request.user, period)
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{period.code()}.docx"'
+    return response
