@@ -7,6 +7,16 @@ app_name = "directives"
 urlpatterns = [
     # Tasks, directives, progress, extensions, targets (views/tasks.py)
     path("", tasks.home, name="home"),
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/export.xlsx", tasks.task_list_xlsx, name="task_list_xlsx"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/report/", tasks.task_report, name="task_report"),
+    path("tasks/<int:pk>/extension/", tasks.task_extension, name="task_extension"),
+    path("extensions/<int:pk>/decide/", tasks.extension_decide, name="extension_decide"),
+    path("targets/<int:pk>/update/", tasks.target_update, name="target_update"),
+    path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
+    path("directives/", tasks.directive_list, name="directive_list"),
+    path("directives/<int:pk>/", tasks.directive_detail, name="directive_detail"),
     # Import of a directive's text (views/imports.py)
     path("import/", imports.import_start, name="import"),
     path("import/review/", imports.import_review, name="import_review"),

@@ -68,3 +68,28 @@ class TaskFactory(factory.django.DjangoModelFactory):
     lead = factory.SubFactory(OrganizationFactory)
     deadline = date(2021, 12, 31)
     deadline_period = "2021Q4"
+
+
+# -- staff UI (tests/directives/test_ui_*.py) ------------------------------------------
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Target
+
+    directive = factory.SubFactory(DirectiveFactory)
+    label = "Xây dựng đề án"
+    unit = "đề án"
+    total = 28
+    achieved = 0
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ExtensionRequest
+
+    task = factory.SubFactory(TaskFactory)
+    organization = factory.LazyAttribute(lambda e: e.task.lead)
+    previous_deadline = factory.LazyAttribute(lambda e: e.task.deadline)
+    requested_deadline = date(2022, 6, 30)
+    reason = "Chờ ý kiến của các cơ quan phối hợp"

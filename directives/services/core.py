@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import models
-from directives.domain.periods import quarter_of
+from directives.domain.periods import Period, quarter_of
 from directives.drafts import DirectiveDraft
 
 Task = models.Task
@@ -67,6 +67,17 @@ def _resolve_bodies(
     return found
 
 
+def _period_code_or_blank(value: str | None) -> str:
+    """A deadline's period as a code: "2021Q4" stays, "Quý IV/2021" becomes "2021Q4", junk becomes ""."""
+    if not value:
+        return ""
+    try:
+        return Period.from_code(value).code()
+    except ValueError:
+        parsed = Period.parse(value)
+        return parsed.code() if parsed else ""
+
+
 @transaction.atomic
 def directive_import(
     *,
@@ -111,7 +122,7 @@ def directive_import(
         task.text = item.text
         task.parent = by_ref.get(item.parent_ref) if item.parent_ref else None
         task.deadline = item.due
-        task.deadline_period = item.due_period
+        task.deadline_period = _period_code_or_blank(item.due_period)
         leads = _resolve_bodies(item.lead, organizations, create_missing_bodies)
         task.lead = leads[0] if leads else None
         task.full_clean(validate_unique=False)
@@ -198,7 +209,9 @@ def task_report_progress(
     """Append a progress report and make it the task's current state.
 
     Two reports sent at the same moment are both kept; the task row is locked so that
-    the later one wins and no update is lost.
+    the later one wins and no update is lost. A supporting organization's report (any
+    `organization` other than the task's lead) records its own contribution and leaves the
+    task's status, % and completion date as the lead reported them.
     """
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
@@ -230,16 +243,17 @@ def task_report_progress(
         )
         evidence.file.save(getattr(upload, "name", "file"), upload, save=False)
         evidence.save()
-    locked.status = status
-    locked.progress = percent
-    locked.completed_on = completed_on
-    locked.full_clean()
-    locked.save(update_fields=["status", "progress", "completed_on", "updated_at"])
+    if locked.lead_id is None or organization.pk == locked.lead_id:
+        locked.status = status
+        locked.progress = percent
+        locked.completed_on = completed_on
+        locked.full_clean()
+        locked.save(update_fields=["status", "progress", "completed_on", "updated_at"])
     models.TaskEvent.objects.create(
         task=locked,
         kind=models.TaskEvent.Kind.REPORTED,
         actor=author,
-        summary=f"{locked.get_status_display()} · {percent}%",
+        summary=f"{report.get_status_display()} · {percent}%",
         changes={"report": report.pk},
     )
     task.status, task.progress, task.completed_on = locked.status, locked.progress, locked.completed_on

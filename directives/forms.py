@@ -1,0 +1,154 @@
+"""Forms of the staff UI: they validate input; services write."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+
+from directives import models
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
+
+ALLOWED_EXTENSIONS = {"pdf", "docx", "xlsx", "doc", "xls", "png", "jpg", "jpeg", "txt"}
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def content_matches(extension: str, head: bytes, upload) -> bool:
+    """Whether the file's first bytes are what its extension says (magic bytes)."""
+    if extension == "pdf":
+        return head.startswith(b"%PDF-")
+    if extension == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if extension in ("doc", "xls"):
+        return head.startswith(_OLE)
+    if extension in ("docx", "xlsx"):
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(io.BytesIO(upload.read())) as z:
+                names = z.namelist()
+        except zipfile.BadZipFile:
+            return False
+        finally:
+            upload.seek(0)
+        prefix = "word/" if extension == "docx" else "xl/"
+        return any(n.startswith(prefix) for n in names)
+    if extension == "txt":
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a multi-byte character cut at the end is fine
+            return exc.start >= len(head) - 3
+        return True
+    return False
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def validate_evidence(upload) -> None:
+    limit = settings.UPLOAD_MAX_BYTES
+    name = os.path.basename(upload.name or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        raise forms.ValidationError(
+            _("“%(name)s”: chỉ nhận tệp pdf, docx, xlsx, doc, xls, png, jpg, txt."), params={"name": name}
+        )
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("“%(name)s” vượt quá dung lượng cho phép (%(mb)s MB)."),
+            params={"name": name, "mb": round(limit / 1024 / 1024, 1)},
+        )
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if not content_matches(extension, head, upload):
+        raise forms.ValidationError(
+            _("“%(name)s”: nội dung tệp không đúng với phần mở rộng .%(ext)s."),
+            params={"name": name, "ext": extension},
+        )
+    stem = get_valid_filename(name.rsplit(".", 1)[0]) if name.rsplit(".", 1)[0].strip(" ._") else ""
+    upload.name = f"{stem or 'tep'}.{extension}"[-200:]
+
+
+class ProgressReportForm(forms.Form):
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=models.Task.Status.choices)
+    percent = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100)
+    completed_on = forms.DateField(
+        label=_("Ngày hoàn thành"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd/mm/yyyy; để trống là hôm nay khi hoàn thành."),
+    )
+    note = forms.CharField(label=_("Nội dung báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    files = EvidenceField(
+        label=_("Tệp minh chứng"),
+        required=False,
+        help_text=_("pdf, docx, xlsx, doc, xls, png, jpg, txt; có thể chọn nhiều tệp."),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        errors = []
+        for upload in files:
+            try:
+                validate_evidence(upload)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_deadline = forms.DateField(
+        label=_("Thời hạn đề nghị"), input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy")
+    )
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[("approve", _("Chấp thuận")), ("refuse", _("Không chấp thuận"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TargetUpdateForm(forms.Form):
+    achieved = forms.DecimalField(
+        label=_("Số đã đạt"), min_value=Decimal(0), max_digits=16, decimal_places=2, localize=True
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        data = self.data
+        key = self.add_prefix("achieved")
+        if data and key in data and isinstance(data.get(key), str):  # accept "19,5" and "19.5"
+            data = data.copy()
+            data[key] = data[key].strip().replace(" ", "")
+            self.data = data

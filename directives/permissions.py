@@ -1,0 +1,48 @@
+"""Who may do what, in one place. Views ask these; templates only show what views allow.
+
+- Viewer: reads the tasks of their organizations (lead or support) and of the directives
+  their organizations issued (`selectors.tasks_visible_to`).
+- Reporter: also reports progress on a task their organization leads (or, for a supporting
+  organization, on its own contribution), asks for extensions of tasks it leads and updates
+  the targets of those tasks.
+- Manager: all a reporter may, and decides the extension requests of the directives their
+  organization issued.
+Superusers may do everything; their reports are filed for the lead organization.
+"""
+
+from __future__ import annotations
+
+from directives import models
+
+ACTING = (models.Membership.Role.REPORTER, models.Membership.Role.MANAGER)
+MANAGER = models.Membership.Role.MANAGER
+
+
+def report_organization(user, task: models.Task, roles: dict[int, str]) -> models.Organization | None:
+    """The organization the user reports for on `task`, or None if they may not report."""
+    if task.lead_id and roles.get(task.lead_id) in ACTING:
+        return task.lead
+    for org in task.supporters.all():
+        if roles.get(org.pk) in ACTING:
+            return org
+    if user.is_superuser and task.lead_id:
+        return task.lead
+    return None
+
+
+def can_request_extension(user, task: models.Task, roles: dict[int, str]) -> bool:
+    if task.status in (models.Task.Status.DONE, models.Task.Status.CANCELLED):
+        return False
+    return bool(task.lead_id) and (user.is_superuser or roles.get(task.lead_id) in ACTING)
+
+
+def can_decide_extension(user, directive: models.Directive, roles: dict[int, str]) -> bool:
+    return user.is_superuser or (directive.issuer_id is not None and roles.get(directive.issuer_id) == MANAGER)
+
+
+def can_update_target(user, target: models.Target, roles: dict[int, str]) -> bool:
+    if user.is_superuser:
+        return True
+    if target.task_id and target.task.lead_id:
+        return roles.get(target.task.lead_id) in ACTING
+    return target.directive.issuer_id is not None and roles.get(target.directive.issuer_id) in ACTING

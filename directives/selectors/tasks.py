@@ -1,0 +1,283 @@
+"""Reads of the staff UI: the scoped, filtered task list, the home page groups, a task's
+place in its directive and its timeline, a directive's rates.
+
+Accent-insensitive search ("ke hoach" finds "kế hoạch") needs no stored column: `Fold`
+lowercases and strips Vietnamese diacritics in the database — a Python function registered
+on the SQLite connection, `translate(lower(...))` on PostgreSQL — so both backends agree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+
+from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import Value as V
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from directives import models
+from directives.domain.periods import Period
+from directives.domain.status import Rates, Standing, rates_of
+from directives.selectors.scoping import directives_visible_to, tasks_visible_to, user_organization_ids
+from directives.selectors.standing import STANDING_CHOICES, standing_q, with_standing
+
+__all__ = [
+    "SORTS",
+    "Fold",
+    "HomeGroup",
+    "TaskTree",
+    "TimelineEntry",
+    "directive_list_for",
+    "directive_rates",
+    "directive_task_rows",
+    "fold_text",
+    "home_groups",
+    "task_list",
+    "task_timeline",
+    "task_tree",
+    "user_roles",
+]
+
+
+def _build_fold_map() -> dict[int, str]:
+    table: dict[int, str] = {}
+    ranges = chain(range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    for cp in ranges:
+        ch = chr(cp)
+        base = unicodedata.normalize("NFD", ch.lower())[0]
+        if base.isascii() and base.isalpha() and base != ch.lower():
+            table[cp] = base
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "d"
+    return table
+
+
+_FOLD_MAP = _build_fold_map()
+_PG_FROM = "".join(chr(cp) for cp in _FOLD_MAP if chr(cp) == chr(cp).lower())
+_PG_TO = "".join(_FOLD_MAP[ord(ch)] for ch in _PG_FROM)
+
+
+def fold_text(text: str | None) -> str:
+    """Lowercase without diacritics: "Kế hoạch ĐẢNG" -> "ke hoach dang"."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD_MAP)
+
+
+class Fold(Func):
+    """`fold_text` in SQL, for SQLite and PostgreSQL."""
+
+    output_field = TextField()
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("tracker_fold", 1, fold_text, deterministic=True)
+        return self.as_sql(compiler, connection, function="tracker_fold", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"translate(lower(normalize({sql}, NFC)), %s, %s)", (*params, _PG_FROM, _PG_TO)
+
+
+def user_roles(user) -> dict[int, str]:
+    """{organization id: role} of the user's active memberships."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        models.Membership.objects.filter(user=user, organization__is_active=True).values_list("organization_id", "role")
+    )
+
+
+SORTS = {
+    "deadline": (F("deadline").asc(nulls_last=True), "directive_id", "position", "id"),
+    "path": ("directive_id", "position", "id"),
+    "directive": ("directive__number", "directive_id", "position", "id"),
+    "lead": ("lead__name", F("deadline").asc(nulls_last=True), "id"),
+    "status": ("status", F("deadline").asc(nulls_last=True), "id"),
+}
+
+
+def _order(sort: str) -> list:
+    key = (sort or "deadline").lstrip("-")
+    order = list(SORTS.get(key, SORTS["deadline"]))
+    if sort.startswith("-"):
+        first = order[0]
+        if isinstance(first, str):
+            order[0] = F(first).desc(nulls_last=True)
+        else:
+            order[0] = F(first.expression.name).desc(nulls_last=True)
+    return order
+
+
+def task_list(
+    user,
+    *,
+    directive: models.Directive | int | None = None,
+    org: models.Organization | int | None = None,
+    role: str = "",
+    standings: list[str] | None = None,
+    cutoff: date | None = None,
+    period: Period | None = None,
+    deadline_after: date | None = None,
+    deadline_before: date | None = None,
+    overdue: bool = False,
+    issuer: models.Organization | int | None = None,
+    kind: str = "",
+    year: int | None = None,
+    q: str = "",
+    sort: str = "deadline",
+) -> QuerySet[models.Task]:
+    """The tasks the user may read, filtered, annotated with `standing` at `cutoff` (today by
+    default), with directive, issuer, lead and supporters loaded in a fixed number of queries."""
+    cutoff = cutoff or timezone.localdate()
+    qs = tasks_visible_to(user)
+    pk = getattr
+    if directive:
+        qs = qs.filter(directive_id=pk(directive, "pk", directive))
+    org_id = pk(org, "pk", org) if org else None
+    if org_id:
+        if role == "lead":
+            qs = qs.filter(lead_id=org_id)
+        elif role == "support":
+            qs = qs.filter(supporters__id=org_id)
+        else:
+            qs = qs.filter(
+                Q(lead_id=org_id)
+                | Q(pk__in=models.Task.supporters.through.objects.filter(organization_id=org_id).values("task_id"))
+            )
+    elif role in ("lead", "support"):
+        mine = user_organization_ids(user)
+        if role == "lead":
+            qs = qs.filter(lead_id__in=mine)
+        else:
+            qs = qs.filter(
+                pk__in=models.Task.supporters.through.objects.filter(organization_id__in=mine).values("task_id")
+            )
+    if standings:
+        cond = Q()
+        for code in standings:
+            cond |= standing_q(cutoff, code)
+        qs = qs.filter(cond)
+    if overdue:
+        qs = qs.filter(standing_q(cutoff, Standing.OVERDUE))
+    if period:
+        qs = qs.filter(deadline__gte=period.start, deadline__lte=period.end)
+    if deadline_after:
+        qs = qs.filter(deadline__gte=deadline_after)
+    if deadline_before:
+        qs = qs.filter(deadline__lte=deadline_before)
+    if issuer:
+        qs = qs.filter(directive__issuer_id=pk(issuer, "pk", issuer))
+    if kind:
+        qs = qs.filter(directive__kind=kind)
+    if year:
+        qs = qs.filter(deadline__year=year)
+    if q and q.strip():
+        words = fold_text(q).split()
+        haystack = Fold(Concat(F("text"), V(" "), F("path"), V(" "), F("directive__number"), output_field=TextField()))
+        qs = qs.annotate(_haystack=haystack)
+        for word in words:
+            qs = qs.filter(_haystack__contains=word)
+    qs = with_standing(qs, cutoff).select_related("directive", "directive__issuer", "lead")
+    qs = qs.prefetch_related(
+        Prefetch("supporters", queryset=models.Organization.objects.only("id", "name", "short_name"))
+    )
+    return qs.order_by(*_order(sort))
+
+
+@dataclass
+class HomeGroup:
+    code: str
+    label: str
+    tasks: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.tasks)
+
+
+HOME_ORDER = ["overdue", "in_progress", "not_started", "no_deadline", "done_late", "done_on_time", "cancelled"]
+
+
+def home_groups(user, *, cutoff: date | None = None, limit: int = 200) -> list[HomeGroup]:
+    """The tasks the user's organizations lead or support, grouped by standing at `cutoff`
+    (overdue first), due soonest first inside each group."""
+    cutoff = cutoff or timezone.localdate()
+    mine = user_organization_ids(user)
+    supported = models.Task.supporters.through.objects.filter(organization_id__in=mine).values("task_id")
+    qs = task_list(user, cutoff=cutoff).filter(Q(lead_id__in=mine) | Q(pk__in=supported))
+    labels = dict(STANDING_CHOICES)
+    groups = {code: HomeGroup(code=code, label=str(labels[code])) for code in HOME_ORDER}
+    for task in qs[: limit * 4]:
+        group = groups[task.standing]
+        if len(group.tasks) < limit:
+            group.tasks.append(task)
+    return [g for g in groups.values() if g.tasks]
+
+
+@dataclass
+class TaskTree:
+    parent: models.Task | None
+    siblings: list[models.Task]
+    children: list[models.Task]
+
+
+def task_tree(user, task: models.Task) -> TaskTree:
+    """The task's place in its directive's numbering: parent, siblings and children."""
+    near = list(
+        models.Task.objects.filter(directive_id=task.directive_id)
+        .filter(Q(pk=task.parent_id) | Q(parent_id=task.parent_id) | Q(parent_id=task.pk))
+        .only("id", "path", "text", "parent_id", "position")
+        .order_by("position", "id")
+    )
+    parent = next((t for t in near if t.pk == task.parent_id), None)
+    siblings = [t for t in near if t.parent_id == task.parent_id and t.pk != task.pk]
+    children = [t for t in near if t.parent_id == task.pk]
+    return TaskTree(parent=parent, siblings=siblings, children=children)
+
+
+@dataclass
+class TimelineEntry:
+    at: object
+    kind: str  # report, extension, event, notification
+    obj: object
+
+
+def task_timeline(user, task: models.Task) -> list[TimelineEntry]:
+    """Everything that happened to a task, newest first: reports with their files, extension
+    requests, events (edits, decisions, target updates) and the notifications sent."""
+    reports = task.reports.select_related("author", "organization").prefetch_related("files")
+    extensions = task.extensions.select_related("requested_by", "decided_by", "organization")
+    skip = [models.TaskEvent.Kind.REPORTED, models.TaskEvent.Kind.EXTENSION_REQUESTED]
+    events = task.events.exclude(kind__in=skip).select_related("actor")
+    notes = task.notifications.all()
+    entries = [TimelineEntry(r.created_at, "report", r) for r in reports]
+    entries += [TimelineEntry(e.created_at, "extension", e) for e in extensions]
+    entries += [TimelineEntry(e.created_at, "event", e) for e in events]
+    entries += [TimelineEntry(n.sent_at or n.created_at, "notification", n) for n in notes]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def directive_list_for(user, *, q: str = "") -> QuerySet[models.Directive]:
+    qs = directives_visible_to(user).select_related("issuer")
+    if q and q.strip():
+        haystack = Fold(Concat(F("title"), V(" "), F("number"), output_field=TextField()))
+        qs = qs.annotate(_haystack=haystack)
+        for word in fold_text(q).split():
+            qs = qs.filter(_haystack__contains=word)
+    return qs.order_by("-issued_on", "-id")
+
+
+def directive_task_rows(user, directive: models.Directive, *, cutoff: date | None = None) -> list[models.Task]:
+    """The directive's tasks the user may read, in numbering order, with their standing."""
+    cutoff = cutoff or timezone.localdate()
+    return list(task_list(user, directive=directive, cutoff=cutoff, sort="path"))
+
+
+def directive_rates(tasks: list[models.Task]) -> Rates:
+    return rates_of(t.standing for t in tasks)
