@@ -222,6 +222,10 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
             if not task.support and i % 4 == 1:
                 task.support = ["Bộ Nội vụ" if task.lead != ["Bộ Nội vụ"] else "Văn phòng Trung ương Đảng"]
         result = services.directive_import(draft=draft, activate=True, organizations=_org_keys(orgs))
+        # Bodies the parser found that the demo did not know get an address, so reminders reach them.
+        for org in models.Organization.objects.filter(contact_emails=""):
+            org.contact_emails = f"vanthu.{org.pk}@demo.vn"
+            org.save(update_fields=["contact_emails"])
         _history_for_seed(result.directive, reporters)
         _targets_history(result.directive)
         created += 1
