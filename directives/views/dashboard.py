@@ -201,7 +201,9 @@ def dashboard_context(request) -> dict:
     quarter_chart = charts.stacked_columns(
         [
             charts.Stack(
-                label=q.period.label_en() if request.LANGUAGE_CODE == "en" else q.period.label().replace("Quý ", "Q"),
+                label=q.period.label_en()
+                if getattr(request, "LANGUAGE_CODE", "vi") == "en"
+                else q.period.label().replace("Quý ", "Q"),
                 values=[q.counts.get(*g) for g in groups],
                 urls=[link(q.counts, *g).url for g in groups],
                 total_url=link(q.counts, *COUNTED_CODES).url,
