@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _RATIO = re.compile(
-    r"(?<![\w/.,-])(?P<a>" + _NUM + r")\s*/\s*(?P<t>" + _NUM + r")(?![\w/.-]|,\d)\s+(?P<rest>[^\n]{0,200})"
+    r"(?<![\w/.,-])(?P<a>" + _NUM + r")\s*/\s*(?P<t>" + _NUM + r")(?![\w/.-]|,\d)(?=\s+(?P<rest>[^\n]{0,200}))"
 )
 _BEFORE_STOP = re.compile(
     r"(?:ngày|tháng|số|hôm|chiều|sáng|tối|trưa|đêm|lúc|quý|từ|đến|năm|khoản|điều|điểm|mục|giờ)\s*$", re.IGNORECASE

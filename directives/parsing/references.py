@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .deadlines import date_from_match
+from .text import normalize_unicode
 
 KINDS = [
     "Quy định", "Quyết định", "Kết luận", "Nghị quyết", "Chỉ thị", "Hướng dẫn", "Thông báo", "Kế hoạch",
@@ -84,6 +85,7 @@ def code_name(code: str) -> str:
 
 def find_references(text: str, own_number: str | None = None) -> list[Reference]:
     own = ref_key(own_number) if own_number else None
+    text = normalize_unicode(text)
     found: dict[tuple, Reference] = {}
     for m in _FULL.finditer(text):
         g = m.groupdict()

@@ -90,7 +90,11 @@ def _skip_heading(text: str) -> bool:
     return bool(_SKIP_SECTION.search(text)) and not _TASK_SECTION.search(text)
 
 
+_TOP_COUNTS: dict[str, int] = {}
+
+
 def build_outline(paragraphs: list[str]) -> Outline:
+    _TOP_COUNTS.clear()
     ordinal_count = sum(1 for p in paragraphs if parse_marker(p)[0] and parse_marker(p)[0].kind == "ordinal")
     use_ordinals = ordinal_count >= 2
     nodes: list[Node] = []
@@ -201,7 +205,8 @@ def _path(node: Node, section: Node | None) -> str:
             if c.marker.kind == m.kind and not c.attribute and c is not node
         ]
         if node.parent is None:
-            label = m.label if m.kind == "ordinal" else "1"
+            _TOP_COUNTS[m.kind] = _TOP_COUNTS.get(m.kind, 0) + 1
+            label = m.label if m.kind == "ordinal" else str(_TOP_COUNTS[m.kind])
         else:
             label = str(len(siblings) + 1)
         if m.kind == "ordinal" and node.parent is None:
