@@ -270,9 +270,15 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["task"]
     search_fields = ["recipient", "task__path"]
     raw_id_fields = ["task"]
+    actions = ["retry_failed"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Gửi lại các thông báo gửi lỗi đã chọn"), permissions=["view"])
+    def retry_failed(self, request, queryset):
+        count = services.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("Đã đưa %(n)s thông báo trở lại hàng đợi gửi.") % {"n": count}, messages.SUCCESS)
 
 
 @admin.register(models.SweepRun)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives.views import dashboard, imports, tasks
+from directives.views import dashboard, imports, reminders, tasks
 
 app_name = "directives"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("dashboard/export.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("dashboard/report.docx", dashboard.quarterly_report, name="quarterly_report"),
     # Reminder preferences and health (views/reminders.py)
+    path("account/reminders/", reminders.reminder_preferences, name="reminder_preferences"),
+    path("staff/reminders/", reminders.reminders_health, name="reminders_health"),
 ]

@@ -7,3 +7,4 @@ from directives.selectors.scoping import *  # noqa: F403
 from directives.selectors.standing import *  # noqa: E402, F403
 from directives.selectors.tasks import *  # noqa: E402, F403
 from directives.selectors.dashboard import *  # noqa: E402, F403
+from directives.selectors.reminders import *  # noqa: E402, F403

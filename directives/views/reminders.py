@@ -1,0 +1,48 @@
+"""Reminder preferences (every user) and the reminders health page (staff)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from directives import models, selectors, services
+
+
+class ReminderPreferencesForm(forms.Form):
+    email_reminders = forms.BooleanField(
+        label=gettext_lazy("Nhận email đôn đốc về nhiệm vụ của đơn vị"), required=False
+    )
+    support_digests = forms.BooleanField(
+        label=gettext_lazy("Nhận bản tin “để biết” về nhiệm vụ đơn vị phối hợp thực hiện"), required=False
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_preferences(request):
+    pref = models.UserPreference.objects.filter(user=request.user).first()
+    initial = {
+        "email_reminders": pref.email_reminders if pref else True,
+        "support_digests": pref.support_digests if pref else False,
+    }
+    form = ReminderPreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.user_preference_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu tùy chọn nhận email."))
+        return redirect("directives:reminder_preferences")
+    return render(request, "directives/reminders_preferences.html", {"form": form})
+
+
+@staff_member_required
+def reminders_health(request):
+    health = selectors.reminders_health(request.user)
+    problems = health.problems(max_sweep_age=timedelta(hours=26), max_pending_age=timedelta(minutes=60))
+    return render(request, "directives/reminders_health.html", {"health": health, "problems": problems})
