@@ -1,8 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import connection
+from django.http import HttpResponse
 from django.urls import include, path
 
+
+def healthz(request):
+    """For load balancers and the container health check: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
