@@ -90,11 +90,8 @@ def _skip_heading(text: str) -> bool:
     return bool(_SKIP_SECTION.search(text)) and not _TASK_SECTION.search(text)
 
 
-_TOP_COUNTS: dict[str, int] = {}
-
-
 def build_outline(paragraphs: list[str]) -> Outline:
-    _TOP_COUNTS.clear()
+    top_counts: dict[str, int] = {}  # counters of bullets that hang under no item
     ordinal_count = sum(1 for p in paragraphs if parse_marker(p)[0] and parse_marker(p)[0].kind == "ordinal")
     use_ordinals = ordinal_count >= 2
     nodes: list[Node] = []
@@ -184,7 +181,7 @@ def build_outline(paragraphs: list[str]) -> Outline:
         node.period = period
         if node.parent is not None:
             node.parent.children.append(node)
-        node.path = _path(node, section)
+        node.path = _path(node, section, top_counts)
         stack.append(node)
         if node.attribute:
             node.target().extra.append(rest)
@@ -193,7 +190,7 @@ def build_outline(paragraphs: list[str]) -> Outline:
     return Outline(nodes=nodes, intro_periods=intro_periods)
 
 
-def _path(node: Node, section: Node | None) -> str:
+def _path(node: Node, section: Node | None, top_counts: dict[str, int]) -> str:
     m = node.marker
     parent = node.task_parent()
     if m.kind == "arabic":
@@ -205,8 +202,8 @@ def _path(node: Node, section: Node | None) -> str:
             if c.marker.kind == m.kind and not c.attribute and c is not node
         ]
         if node.parent is None:
-            _TOP_COUNTS[m.kind] = _TOP_COUNTS.get(m.kind, 0) + 1
-            label = m.label if m.kind == "ordinal" else str(_TOP_COUNTS[m.kind])
+            top_counts[m.kind] = top_counts.get(m.kind, 0) + 1
+            label = m.label if m.kind == "ordinal" else str(top_counts[m.kind])
         else:
             label = str(len(siblings) + 1)
         if m.kind == "ordinal" and node.parent is None:
