@@ -56,9 +56,7 @@ class TaskFilter(django_filters.FilterSet):
     directive = django_filters.ModelChoiceFilter(
         label=_("Văn bản"), queryset=models.Directive.objects.none(), method=_noop
     )
-    org = django_filters.ModelChoiceFilter(
-        label=_("Cơ quan"), queryset=models.Organization.objects.none(), method=_noop
-    )
+    org = django_filters.ChoiceFilter(label=_("Cơ quan"), method=_noop)
     role = django_filters.ChoiceFilter(
         label=_("Vai trò"), choices=[("lead", _("Chủ trì")), ("support", _("Phối hợp"))], method=_noop
     )
@@ -70,9 +68,7 @@ class TaskFilter(django_filters.FilterSet):
     deadline_after = django_filters.DateFilter(label=_("Hạn từ ngày"), input_formats=DATE_INPUT_FORMATS, method=_noop)
     deadline_before = django_filters.DateFilter(label=_("Hạn đến ngày"), input_formats=DATE_INPUT_FORMATS, method=_noop)
     overdue = django_filters.BooleanFilter(label=_("Chỉ việc quá hạn"), widget=forms.CheckboxInput, method=_noop)
-    issuer = django_filters.ModelChoiceFilter(
-        label=_("Cơ quan ban hành"), queryset=models.Organization.objects.none(), method=_noop
-    )
+    issuer = django_filters.ChoiceFilter(label=_("Cơ quan ban hành"), method=_noop)
     kind = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=models.Directive.Kind.choices, method=_noop)
     year = django_filters.NumberFilter(label=_("Năm của thời hạn"), method=_noop)
     sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), choices=SORT_CHOICES, method=_noop, empty_label=None)
@@ -85,11 +81,13 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user
         fields = self.form.fields
-        fields["directive"].queryset = selectors.directives_visible_to(user).only("id", "kind", "number", "title")
+        fields["directive"].queryset = selectors.visible_directives(user).only("id", "kind", "number", "title")
         # Organization names are not secret; results stay scoped by tasks_visible_to.
-        orgs = models.Organization.objects.filter(is_active=True).only("id", "name")
-        fields["org"].queryset = orgs
-        fields["issuer"].queryset = orgs
+        orgs = [
+            (str(pk), name) for pk, name in models.Organization.objects.filter(is_active=True).values_list("id", "name")
+        ]
+        fields["org"].choices = orgs
+        fields["issuer"].choices = orgs
         fields["year"].min_value = 1900
         fields["year"].max_value = 2200
         for name in ("cutoff", "deadline_after", "deadline_before"):
@@ -100,7 +98,7 @@ class TaskFilter(django_filters.FilterSet):
         d = self.form.cleaned_data
         return {
             "directive": d.get("directive"),
-            "org": d.get("org"),
+            "org": int(d["org"]) if d.get("org") else None,
             "role": d.get("role") or "",
             "standings": list(d.get("standing") or []),
             "cutoff": d.get("cutoff"),
@@ -108,7 +106,7 @@ class TaskFilter(django_filters.FilterSet):
             "deadline_after": d.get("deadline_after"),
             "deadline_before": d.get("deadline_before"),
             "overdue": bool(d.get("overdue")),
-            "issuer": d.get("issuer"),
+            "issuer": int(d["issuer"]) if d.get("issuer") else None,
             "kind": d.get("kind") or "",
             "year": int(d["year"]) if d.get("year") is not None else None,
             "q": d.get("q") or "",

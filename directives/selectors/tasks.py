@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 
-from django.db.models import F, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models import Value as V
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils import timezone
 from directives import models
 from directives.domain.periods import Period
 from directives.domain.status import Rates, Standing, rates_of
-from directives.selectors.scoping import directives_visible_to, tasks_visible_to, user_organization_ids
+from directives.selectors.scoping import task_visibility_q, user_organization_ids
 from directives.selectors.standing import STANDING_CHOICES, standing_q, with_standing
 
 __all__ = [
@@ -38,7 +38,10 @@ __all__ = [
     "task_list",
     "task_timeline",
     "task_tree",
+    "my_organization_ids",
     "user_roles",
+    "visible_directives",
+    "visible_tasks",
 ]
 
 
@@ -81,6 +84,34 @@ class Fold(Func):
     def as_postgresql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"translate(lower(normalize({sql}, NFC)), %s, %s)", (*params, _PG_FROM, _PG_TO)
+
+
+def my_organization_ids(user) -> list[int]:
+    """`user_organization_ids`, computed once per user object (that is, once per request)."""
+    cached = getattr(user, "_tracker_org_ids", None)
+    if cached is None:
+        cached = user_organization_ids(user)
+        if user.is_authenticated:
+            user._tracker_org_ids = cached
+    return cached
+
+
+def visible_tasks(user) -> QuerySet[models.Task]:
+    """`scoping.tasks_visible_to` with the organization ids computed once per request."""
+    qs = models.Task.objects.all()
+    if user.is_superuser:
+        return qs
+    return qs.filter(task_visibility_q(my_organization_ids(user)))
+
+
+def visible_directives(user) -> QuerySet[models.Directive]:
+    """`scoping.directives_visible_to` with the organization ids computed once per request."""
+    qs = models.Directive.objects.all()
+    if user.is_superuser:
+        return qs
+    ids = my_organization_ids(user)
+    tasks = visible_tasks(user).filter(directive_id=OuterRef("pk"))
+    return qs.filter(Q(issuer_id__in=ids) | Q(Exists(tasks)))
 
 
 def user_roles(user) -> dict[int, str]:
@@ -134,7 +165,7 @@ def task_list(
     """The tasks the user may read, filtered, annotated with `standing` at `cutoff` (today by
     default), with directive, issuer, lead and supporters loaded in a fixed number of queries."""
     cutoff = cutoff or timezone.localdate()
-    qs = tasks_visible_to(user)
+    qs = visible_tasks(user)
     pk = getattr
     if directive:
         qs = qs.filter(directive_id=pk(directive, "pk", directive))
@@ -150,7 +181,7 @@ def task_list(
                 | Q(pk__in=models.Task.supporters.through.objects.filter(organization_id=org_id).values("task_id"))
             )
     elif role in ("lead", "support"):
-        mine = user_organization_ids(user)
+        mine = my_organization_ids(user)
         if role == "lead":
             qs = qs.filter(lead_id__in=mine)
         else:
@@ -207,7 +238,7 @@ def home_groups(user, *, cutoff: date | None = None, limit: int = 200) -> list[H
     """The tasks the user's organizations lead or support, grouped by standing at `cutoff`
     (overdue first), due soonest first inside each group."""
     cutoff = cutoff or timezone.localdate()
-    mine = user_organization_ids(user)
+    mine = my_organization_ids(user)
     supported = models.Task.supporters.through.objects.filter(organization_id__in=mine).values("task_id")
     qs = task_list(user, cutoff=cutoff).filter(Q(lead_id__in=mine) | Q(pk__in=supported))
     labels = dict(STANDING_CHOICES)
@@ -264,7 +295,7 @@ def task_timeline(user, task: models.Task) -> list[TimelineEntry]:
 
 
 def directive_list_for(user, *, q: str = "") -> QuerySet[models.Directive]:
-    qs = directives_visible_to(user).select_related("issuer")
+    qs = visible_directives(user).select_related("issuer")
     if q and q.strip():
         haystack = Fold(Concat(F("title"), V(" "), F("number"), output_field=TextField()))
         qs = qs.annotate(_haystack=haystack)

@@ -1,0 +1,61 @@
+"""The filtered, paginated task list costs the same number of queries whatever the data size
+(supporters are prefetched, directive/issuer/lead joined: no per-row query)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_tasks(org, n):
+    directive = DirectiveFactory()
+    helper = OrganizationFactory()
+    for i in range(n):
+        task = TaskFactory(directive=directive, lead=org, deadline=date(2021, 1, 1 + i % 28))
+        task.supporters.add(helper)
+
+
+def queries_for(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name,params",
+    [
+        ("directives:task_list", {"standing": "overdue", "role": "lead", "q": "nhiem vu", "sort": "-deadline"}),
+        ("directives:home", {}),
+    ],
+)
+def test_the_list_costs_the_same_queries_for_5_and_50_tasks(client, org, url_name, params):
+    user = UserFactory()
+    MembershipFactory(user=user, organization=org, role="reporter")
+    client.force_login(user)
+    url = reverse(url_name)
+    make_tasks(org, 5)
+    small = queries_for(client, url, params)
+    make_tasks(org, 45)
+    large = queries_for(client, url, params)
+    assert small == large
+    assert large <= 10
+
+
+def test_the_xlsx_export_costs_a_fixed_number_of_queries(client, org):
+    user = UserFactory()
+    MembershipFactory(user=user, organization=org, role="viewer")
+    client.force_login(user)
+    url = reverse("directives:task_list_xlsx")
+    make_tasks(org, 5)
+    small = queries_for(client, url, {"overdue": "1"})
+    make_tasks(org, 45)
+    assert queries_for(client, url, {"overdue": "1"}) == small
