@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -93,14 +95,36 @@ class Cell:
     count: int  # the number of tasks behind the link
 
 
+def _int_vi(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 class Links:
+    """Builds cells; the row's query string is encoded once per `Counts`, not once per cell."""
+
     def __init__(self):
         self.base = task_list_url()
+        self._rows: dict[int, str] = {}
 
-    def __call__(self, counts: Counts, *codes: str, value: int | None = None, text: str | None = None) -> Cell:
-        n = counts.get(*codes) if value is None else value
-        url = f"{self.base}?{urlencode(counts.link_params(*codes))}"
-        return Cell(text if text is not None else format_number_vi(n), url, counts.get(*codes))
+    def __call__(self, counts: Counts, *codes: str, text: str | None = None) -> Cell:
+        row = self._rows.get(id(counts))
+        if row is None:
+            row = self._rows[id(counts)] = f"{self.base}?{urlencode(counts.params)}"
+        n = counts.get(*codes)
+        url = row + "".join(f"&standing={c}" for c in codes)
+        return Cell(text if text is not None else _int_vi(n), url, n)
+
+
+def _cells_html(cells: dict, keys: list[str]) -> str:
+    """`<td>` links of a table row, built in Python: these tables have hundreds of rows."""
+    return "".join(
+        f'<td class="num"><a href="{cells[k].url.replace("&", "&amp;")}">{cells[k].text}</a></td>' for k in keys
+    )
+
+
+ORG_KEYS = ["tasks", "on_time", "late", "within", "overdue", "completion", "on_time_rate"]
+DIRECTIVE_KEYS = ["tasks", "completion", "on_time_rate", "overdue"]
+DIRECTIVE_LIMIT = 50
 
 
 def _delta(now: float | None, before: float | None, percent: bool) -> str:
@@ -187,15 +211,29 @@ def dashboard_context(request) -> dict:
             "on_time_rate": link(c, "done_on_time", text=format_percent_vi(c.on_time_rate)),
         }
 
-    directives = [{"row": r, **rate_cells(r.counts)} for r in data.by_directive]
+    all_directives = request.GET.get("directives") == "all"
+    directive_rows = data.by_directive
+    if not all_directives:  # the most overdue first; the whole table is in the .xlsx and ?directives=all
+        directive_rows = sorted(directive_rows, key=lambda r: -r.counts.overdue)[:DIRECTIVE_LIMIT]
+    directives = []
+    for r in directive_rows:
+        cells = rate_cells(r.counts)
+        name = escape(f"{r.number or '—'} · {r.title[:90]}")
+        directives.append(
+            {"row": r, **cells, "html": mark_safe(f"<td>{name}</td>{_cells_html(cells, DIRECTIVE_KEYS)}")}
+        )
     sort = request.GET.get("sort", "name")
-    lead = [
-        {"row": r, **rate_cells(r.counts)} for r in _sorted([r for r in data.by_organization if r.role == "lead"], sort)
-    ]
-    support = [
-        {"row": r, **rate_cells(r.counts)}
-        for r in _sorted([r for r in data.by_organization if r.role == "support"], sort)
-    ]
+
+    def org_rows(role: str) -> list[dict]:
+        rows = []
+        for r in _sorted([r for r in data.by_organization if r.role == role], sort):
+            cells = rate_cells(r.counts)
+            rows.append(
+                {"row": r, **cells, "html": mark_safe(f"<td>{escape(r.name)}</td>{_cells_html(cells, ORG_KEYS)}")}
+            )
+        return rows
+
+    lead, support = org_rows("lead"), org_rows("support")
     series = [_("Hoàn thành đúng hạn"), _("Hoàn thành quá hạn"), _("Đang thực hiện trong hạn"), _("Quá hạn")]
     groups = [["done_on_time"], ["done_late"], WITHIN_CODES, ["overdue"]]
     quarter_chart = charts.stacked_columns(
@@ -234,6 +272,7 @@ def dashboard_context(request) -> dict:
         "standing_rows": standing_rows,
         "standing_chart": standing_chart,
         "directives": directives,
+        "directives_hidden": len(data.by_directive) - len(directives),
         "lead_rows": lead,
         "support_rows": support,
         "sort": sort,
