@@ -100,9 +100,9 @@ def _document_period(texts: list[str]) -> Period | None:
 def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirective:
     today = today or dt.date.today()
     text = text or ""
-    split = split_paragraphs(text)
-    paragraphs = split.paragraphs
     lines = clean_lines(text)
+    split = split_paragraphs(text, lines)
+    paragraphs = split.paragraphs
     outline = build_outline(paragraphs)
 
     doc_period = _document_period(paragraphs)

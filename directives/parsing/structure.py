@@ -14,6 +14,7 @@ Rules a clerk would apply:
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
 from .deadlines import Period, find_period
@@ -102,9 +103,9 @@ def build_outline(paragraphs: list[str]) -> Outline:
     intro_periods: list[Period] = []
     recipients = False
     expected = 1
-    queue = list(paragraphs)
+    queue = deque(paragraphs)
     while queue:
-        para = queue.pop(0)
+        para = queue.popleft()
         if _RECIPIENTS.search(para):
             recipients, cur = True, None
             continue
@@ -126,7 +127,7 @@ def build_outline(paragraphs: list[str]) -> Outline:
         if (marker is None and cur is not None) or (marker is not None and marker.kind == "paren"):
             pieces, expected_after = split_inline_items(para, expected)
             if len(pieces) > 1:
-                queue[:0] = pieces[1:]
+                queue.extendleft(reversed(pieces[1:]))
                 para = pieces[0]
                 marker, rest = parse_marker(para, ordinals=use_ordinals)
             expected = expected_after if marker is None or marker.kind == "paren" else expected

@@ -20,6 +20,7 @@ _CYRILLIC = str.maketrans(
         "р": "p", "х": "x", "у": "y",
     }
 )  # fmt: skip
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 VN_UPPER = "A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -60,7 +61,8 @@ def is_upper_line(line: str) -> bool:
 
 def normalize_unicode(text: str) -> str:
     text = unicodedata.normalize("NFC", text or "")
-    text = text.translate(_CYRILLIC)
+    if _HAS_CYRILLIC.search(text):
+        text = text.translate(_CYRILLIC)
     text = _INVISIBLE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\u00a0", " ")
     return text
@@ -107,9 +109,9 @@ def _starts_new(prev: str, line: str) -> bool:
     return bool(is_upper_line(prev) != is_upper_line(line) and not _MARKER_ONLY.match(prev))
 
 
-def split_paragraphs(text: str) -> Paragraphs:
+def split_paragraphs(text: str, lines: list[str] | None = None) -> Paragraphs:
     """Join hard-wrapped lines into paragraphs, lift footnote blocks out, re-join split sentences."""
-    lines = clean_lines(text)
+    lines = clean_lines(text) if lines is None else lines
     paras: list[str] = []
     kinds: list[str] = []  # "p" or "fn"
     cur: list[str] = []
