@@ -292,3 +292,23 @@ class SweepRunAdmin(ReadOnlyAdmin):
 # Import of a directive's text: a "Nhập từ văn bản" button on the directive changelist,
 # leading to the review flow (views/imports.py).
 DirectiveAdmin.change_list_template = "directives/import_admin_changelist.html"
+
+
+@admin.register(models.AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    """Sign-ins and denied accesses: superusers only."""
+
+    list_display = ["created_at", "kind", "username", "organizations", "ip_address", "path", "status_code"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address", "path"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

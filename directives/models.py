@@ -634,3 +634,29 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.for_date:%d/%m/%Y} · {self.planned}"
+
+
+class AccessEvent(models.Model):
+    """Sign-ins, failed sign-ins and denied accesses, for superusers to review."""
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", _("Đăng nhập thành công")
+        LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+        ACCESS_DENIED = "access_denied", _("Truy cập bị từ chối")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    organizations = models.CharField(_("đơn vị"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    path = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("mã trả về"), null=True, blank=True)
+    created_at = models.DateTimeField(_("thời gian"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập")
+        verbose_name_plural = _("nhật ký truy cập")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.username} · {self.ip_address}"

@@ -1,0 +1,20 @@
+from directives.access_log import SKIPPED_PREFIXES, access_event_record
+from directives.models import AccessEvent
+
+
+class DeniedAccessLogMiddleware:
+    """Record every 403, and every 404 a signed-in user meets (an object of another
+    organization answers 404, so that its existence is not revealed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and not request.path.startswith(SKIPPED_PREFIXES):
+            user = getattr(request, "user", None)
+            if response.status_code == 403 or (user is not None and user.is_authenticated):
+                access_event_record(
+                    kind=AccessEvent.Kind.ACCESS_DENIED, request=request, user=user, status_code=response.status_code
+                )
+        return response
