@@ -15,6 +15,9 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -35,6 +38,38 @@ class VNDateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("error_messages", {"invalid": _lazy("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2021.")})
         super().__init__(**kwargs)
+
+
+class FastSelect(forms.Select):
+    """A select rendered in Python: the review page has two selects of every organization per task,
+    and Django's per-option templates made a 12-task review with 150 bodies take over a second."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if value is None:
+            chosen = set()
+        elif isinstance(value, (list, tuple)):
+            chosen = {str(v) for v in value}
+        else:
+            chosen = {str(value)}
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>{escape(label)}</option>'
+            for v, label in self.choices
+        )
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")
+
+
+class FastSelectMultiple(FastSelect):
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
 
 
 # -- step 1: the text ----------------------------------------------------------------------
@@ -95,7 +130,7 @@ class DirectiveMetaForm(forms.Form):
     kind = forms.ChoiceField(label=_lazy("Loại văn bản"), choices=Directive.Kind.choices)
     number = forms.CharField(label=_lazy("Số hiệu"), max_length=64, required=False)
     title = forms.CharField(label=_lazy("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2, "cols": 100}))
-    issuer = forms.ChoiceField(label=_lazy("Cơ quan ban hành"), required=False)
+    issuer = forms.ChoiceField(label=_lazy("Cơ quan ban hành"), required=False, widget=FastSelect)
     issuer_new = forms.CharField(
         label=_lazy("hoặc tạo cơ quan mới"),
         max_length=255,
@@ -139,9 +174,9 @@ class TaskReviewForm(forms.Form):
     text = forms.CharField(label=_lazy("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     due = VNDateField(label=_lazy("Thời hạn"))
     due_period = forms.CharField(required=False, widget=forms.HiddenInput)
-    lead = forms.ChoiceField(label=_lazy("Chủ trì"), required=False)
+    lead = forms.ChoiceField(label=_lazy("Chủ trì"), required=False, widget=FastSelect)
     support = forms.MultipleChoiceField(
-        label=_lazy("Phối hợp"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        label=_lazy("Phối hợp"), required=False, widget=FastSelectMultiple(attrs={"size": 4})
     )
     new_bodies = forms.CharField(
         label=_lazy("Cơ quan chưa có trong danh sách"),
