@@ -6,10 +6,13 @@ stay fast at 100k tasks.
 """
 
 from django.contrib import admin, messages
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, FloatField, Q
+from django.db.models.functions import Cast, ExtractYear, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives import models, selectors, services
+from directives import models, reports, selectors, services
+from directives.domain.periods import format_date_vi, format_percent_vi
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,9 +21,48 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class TaskRatesMixin:
+    """Changelist columns: tasks (cancelled left out), completion and on-time rates today,
+    annotated on the changelist query itself (one query, sortable), never per row."""
+
+    rates_prefix = "tasks__"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if not (match and match.url_name and match.url_name.endswith("_changelist")):
+            return qs
+        today, p = timezone.localdate(), self.rates_prefix
+        pk = f"{p}pk"
+        return qs.annotate(
+            n_tasks=Count(pk, filter=~Q(**{f"{p}status": "cancelled"})),
+            n_finished=Count(pk, filter=selectors.finished_by_q(today, p) & ~Q(**{f"{p}status": "cancelled"})),
+            n_on_time=Count(pk, filter=selectors.standing_q(today, "done_on_time", p)),
+        ).annotate(
+            completion_rate=Cast("n_finished", FloatField()) * 100 / NullIf(Cast("n_tasks", FloatField()), 0.0),
+            on_time_rate=Cast("n_on_time", FloatField()) * 100 / NullIf(Cast("n_finished", FloatField()), 0.0),
+        )
+
+    @admin.display(description=_("nhiệm vụ"), ordering="n_tasks")
+    def tasks_count(self, obj):
+        return getattr(obj, "n_tasks", None)
+
+    @admin.display(description=_("tỷ lệ hoàn thành"), ordering="completion_rate")
+    def completion_rate_display(self, obj):
+        return format_percent_vi(getattr(obj, "completion_rate", None))
+
+    @admin.display(description=_("tỷ lệ đúng hạn"), ordering="on_time_rate")
+    def on_time_rate_display(self, obj):
+        return format_percent_vi(getattr(obj, "on_time_rate", None))
+
+
+RATE_COLUMNS = ["tasks_count", "completion_rate_display", "on_time_rate_display"]
+
+
 @admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "parent", "is_active"]
+class OrganizationAdmin(TaskRatesMixin, admin.ModelAdmin):
+    rates_prefix = "led_tasks__"  # as lead (chủ trì)
+    list_display = ["name", "short_name", "kind", "parent", "is_active", *RATE_COLUMNS]
     list_filter = ["kind", "is_active"]
     list_select_related = ["parent"]
     search_fields = ["name", "short_name"]
@@ -96,8 +138,8 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(models.Directive)
-class DirectiveAdmin(admin.ModelAdmin):
-    list_display = ["number", "kind", "short_title", "issuer", "issued_on", "status"]
+class DirectiveAdmin(TaskRatesMixin, admin.ModelAdmin):
+    list_display = ["number", "kind", "short_title", "issuer", "issued_on", "status", *RATE_COLUMNS]
     list_filter = ["kind", "status", ("issuer", admin.RelatedOnlyFieldListFilter), IssuedYearFilter]
     list_select_related = ["issuer"]
     search_fields = ["number", "title"]
@@ -115,6 +157,29 @@ class DirectiveAdmin(admin.ModelAdmin):
     @admin.display(description=_("trích yếu"), ordering="title")
     def short_title(self, obj):
         return obj.title[:90]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Figures and targets above the inlines (templates/admin/directives/directive/change_form.html)."""
+        extra_context = extra_context or {}
+        directive = self.get_object(request, object_id)
+        if directive is not None:
+            today = timezone.localdate()
+            figures = selectors.directive_figures(request.user, directive, cutoff=today)
+            c = figures.counts
+            extra_context["figures"] = {
+                "cutoff": format_date_vi(today),
+                "counted": c.counted,
+                "finished": c.finished,
+                "on_time": c.on_time,
+                "overdue": c.overdue,
+                "completion": format_percent_vi(c.completion_rate),
+                "on_time_rate": format_percent_vi(c.on_time_rate),
+                "standings": [(label, c.get(code)) for code, label in selectors.STANDING_CHOICES],
+                "targets": [
+                    (t.label, reports.target_text(t.achieved, t.total, t.unit, t.percent)) for t in figures.targets
+                ],
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -35,12 +35,14 @@ __all__ = [
     "Counts",
     "DashboardData",
     "DashboardFilters",
+    "DirectiveFigures",
     "DirectiveRow",
     "OrganizationRow",
     "QuarterRow",
     "TargetRow",
     "dashboard_data",
     "dashboard_tasks",
+    "directive_figures",
 ]
 
 OVERDUE_LIMIT = 50
@@ -332,3 +334,16 @@ def dashboard_data(user, filters: DashboardFilters) -> DashboardData:
         targets=targets,
         overdue=overdue,
     )
+
+
+@dataclass(frozen=True)
+class DirectiveFigures:
+    counts: Counts
+    targets: list[models.Target]
+
+
+def directive_figures(user, directive: models.Directive, *, cutoff: date) -> DirectiveFigures:
+    """One directive's counts by standing at `cutoff` (one aggregate query) and its targets."""
+    row = tasks_visible_to(user).filter(directive=directive).aggregate(**_count_aggregates(cutoff))
+    params = {"cutoff": cutoff.isoformat(), "directive": str(directive.pk)}
+    return DirectiveFigures(counts=_counts(row, params), targets=list(directive.targets.order_by("id")))
