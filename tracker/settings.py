@@ -236,13 +236,13 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-daily-sweep": {
         "task": "directives.tasks.reminders_sweep_task",
         "schedule": crontab(hour=7, minute=0),
-        "options": {"expires": 3 * 3600},
+        "options": {"expires": 3 * 3600, "expire_seconds": 3 * 3600},  # expire_seconds: django-celery-beat
     },
     # Send what is pending (also picks up rows whose lease expired after a crash).
     "reminders-send-pending": {
         "task": "directives.tasks.reminders_send_task",
         "schedule": 300.0,
-        "options": {"expires": 240},
+        "options": {"expires": 240, "expire_seconds": 240},
     },
 }
 
