@@ -157,7 +157,8 @@ def test_the_task_page_shows_place_period_label_and_timeline(client_of, org, rep
     )
     body = client_of(reporter).get(reverse("directives:task_detail", args=[task.pk])).content.decode()
     assert "Quý IV/2021" in body
-    assert "II.1.(1)" in body and "Phần hai" not in body or "II" in body
+    assert "II.1.(1)" in body and "Việc con" in body  # its child
+    assert reverse("directives:task_detail", args=[parent.pk]) in body  # its parent
     assert "btc@qn.example.vn" in body
     assert "Quá hạn chưa hoàn thành" in body
 
