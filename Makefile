@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test venv install install-dev migrate seed lint format messages bench clean
+.PHONY: run test venv install install-dev migrate seed lint format messages bench clean screenshots
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $$(bin/find-python) -m venv $(VENV)
@@ -50,3 +50,7 @@ bench: install-dev
 
 clean:
 	rm -rf var/
+
+## make screenshots: refresh docs/screenshots/ from the browser tests.
+screenshots: install-dev
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q -p no:xdist
