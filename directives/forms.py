@@ -152,3 +152,24 @@ class TargetUpdateForm(forms.Form):
             data = data.copy()
             data[key] = data[key].strip().replace(" ", "")
             self.data = data
+
+
+class DirectiveEditForm(forms.ModelForm):
+    """A directive's metadata, as a manager of the issuing organization edits it."""
+
+    meeting_date = forms.DateField(
+        label=_("Ngày họp"), required=False, input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy")
+    )
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"), required=False, input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy")
+    )
+
+    class Meta:
+        model = models.Directive
+        fields = ["kind", "number", "title", "meeting_date", "issued_on", "signer", "period", "status"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("meeting_date", "issued_on"):
+            self.fields[name].widget.format = "%d/%m/%Y"

@@ -46,3 +46,8 @@ def can_update_target(user, target: models.Target, roles: dict[int, str]) -> boo
     if target.task_id and target.task.lead_id:
         return roles.get(target.task.lead_id) in ACTING
     return target.directive.issuer_id is not None and roles.get(target.directive.issuer_id) in ACTING
+
+
+def can_edit_directive(user, directive: models.Directive, roles: dict[int, str]) -> bool:
+    """Managers edit the directives their organization issued (metadata; tasks stay in the admin)."""
+    return user.is_superuser or (directive.issuer_id is not None and roles.get(directive.issuer_id) == MANAGER)

@@ -172,6 +172,26 @@ def directive_import(
     )
 
 
+@transaction.atomic
+def directive_update(*, directive: models.Directive, actor, changed_fields: list[str]) -> models.Directive:
+    """Save a directive's edited metadata and note the edit in the timeline of its tasks."""
+    directive.full_clean()
+    directive.save()
+    if changed_fields:
+        summary = _("Sửa văn bản: %(fields)s") % {"fields": ", ".join(changed_fields)}
+        models.TaskEvent.objects.bulk_create(
+            models.TaskEvent(
+                task_id=pk,
+                kind=models.TaskEvent.Kind.EDITED,
+                actor=actor,
+                summary=summary[:500],
+                changes={"directive": changed_fields},
+            )
+            for pk in directive.tasks.values_list("pk", flat=True)
+        )
+    return directive
+
+
 # -- tasks -------------------------------------------------------------------------------
 
 
@@ -365,6 +385,7 @@ def require(condition: bool) -> None:
 __all__ = [
     "ImportResult",
     "directive_import",
+    "directive_update",
     "extension_decide",
     "extension_request",
     "organization_get_or_create",

@@ -26,7 +26,13 @@ from django.views.decorators.http import require_GET, require_POST
 from directives import models, permissions, selectors, services
 from directives.domain.periods import Period, format_number_vi, format_percent_vi
 from directives.filters import TaskFilter
-from directives.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressReportForm, TargetUpdateForm
+from directives.forms import (
+    DirectiveEditForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ProgressReportForm,
+    TargetUpdateForm,
+)
 
 PAGE_SIZE = 50
 
@@ -387,6 +393,7 @@ def _directive_context(request, directive: models.Directive, target_form=None) -
         "labels": _standing_labels(),
         "today": today,
         "period_label": directive.period_obj.label() if directive.period else "",
+        "can_edit": permissions.can_edit_directive(request.user, directive, roles),
     }
 
 
@@ -400,3 +407,22 @@ def directive_detail(request, pk: int):
         pk=pk,
     )
     return render(request, "directives/directive_detail.html", _directive_context(request, directive))
+
+
+@login_required
+def directive_edit(request, pk: int):
+    """A manager of the issuing organization edits the directive's metadata."""
+    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
+    if not permissions.can_edit_directive(request.user, directive, selectors.user_roles(request.user)):
+        raise PermissionDenied
+    form = DirectiveEditForm(request.POST or None, instance=directive)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directive_update(directive=form.instance, actor=request.user, changed_fields=form.changed_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu văn bản."))
+            return redirect("directives:directive_detail", pk=directive.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "directives/directive_edit.html", {"directive": directive, "form": form}, status=status)
