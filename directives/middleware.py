@@ -18,3 +18,18 @@ class DeniedAccessLogMiddleware:
                     kind=AccessEvent.Kind.ACCESS_DENIED, request=request, user=user, status_code=response.status_code
                 )
         return response
+
+
+class VietnameseFirstMiddleware:
+    """Vietnamese unless the user chose English with the language switch (the cookie).
+
+    Many offices run browsers in English; the browser's Accept-Language must not turn the
+    interface English for them. Placed before LocaleMiddleware, which then sees only the cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
