@@ -42,8 +42,8 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 messages: install-dev
-	$(PY) manage.py makemessages -l vi -l en --no-obsolete
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete -i ".venv/*" -i "var/*" -i "tests/*" -i "directives/parsing/*"
+	$(PY) manage.py compilemessages -i ".venv"
 
 bench: install-dev
 	$(PY) manage.py benchmark $(BENCH_ARGS)
