@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives import charts, models, reports, selectors
-from directives.domain.periods import Period, format_date_vi, format_number_vi, format_percent_vi
+from directives.domain.periods import MAX_YEAR, MIN_YEAR, Period, format_date_vi, format_number_vi, format_percent_vi
 from directives.selectors.dashboard import COUNTED_CODES, FINISHED_CODES, WITHIN_CODES, Counts, DashboardFilters
 from directives.selectors.standing import STANDING_CHOICES
 
@@ -35,6 +35,10 @@ def task_list_url() -> str:
         return reverse("directives:task_list")
     except NoReverseMatch:
         return "/tasks/"
+
+
+# Eight quarters back from the cut-off must stay within Period's years (1900..2200).
+YEARS = (1902, 2199)
 
 
 class DashboardForm(forms.Form):
@@ -53,6 +57,12 @@ class DashboardForm(forms.Form):
         self.fields["issuer"].choices = [("", _("Tất cả"))] + [(o.pk, o.short_name or o.name) for o in issuers]
         self.fields["kind"].choices = [("", _("Tất cả"))] + list(models.Directive.Kind.choices)
 
+    def clean_cutoff(self):
+        cutoff = self.cleaned_data.get("cutoff")
+        if cutoff and not YEARS[0] <= cutoff.year <= YEARS[1]:
+            raise forms.ValidationError(_("Chọn ngày trong khoảng năm %(a)s–%(b)s.") % {"a": YEARS[0], "b": YEARS[1]})
+        return cutoff
+
     def clean_at(self) -> Period | None:
         code = self.cleaned_data.get("at")
         if not code:
@@ -65,7 +75,12 @@ class DashboardForm(forms.Form):
             ) from None
         if period.kind == "month":
             raise forms.ValidationError(_("Chọn quý, 6 tháng hoặc năm (ví dụ: 2021Q3, 2021H1, 2021)."))
+        if not YEARS[0] <= period.year <= YEARS[1]:
+            raise forms.ValidationError(_("Chọn kỳ trong khoảng năm %(a)s–%(b)s.") % {"a": YEARS[0], "b": YEARS[1]})
         return period
+
+
+CUTOFF_YEARS = (MIN_YEAR + 10, MAX_YEAR)
 
 
 def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardForm]:
@@ -76,6 +91,12 @@ def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardF
     cutoff = clean.get("cutoff") or timezone.localdate()
     if clean.get("at"):
         cutoff = clean["at"].end
+    if not CUTOFF_YEARS[0] <= cutoff.year <= CUTOFF_YEARS[1]:  # the quarters before it must exist too
+        form.add_error(
+            "at" if clean.get("at") else "cutoff",
+            _("Chọn ngày trong các năm %(first)s–%(last)s.") % {"first": CUTOFF_YEARS[0], "last": CUTOFF_YEARS[1]},
+        )
+        cutoff = timezone.localdate()
     filters = DashboardFilters(
         cutoff=cutoff, issuer=clean.get("issuer"), kind=clean.get("kind") or "", year=clean.get("year")
     )
@@ -316,7 +337,7 @@ def quarterly_report(request):
     code = request.GET.get("quarter") or ""
     try:
         period = Period.from_code(code)
-        if period.kind != "quarter":
+        if period.kind != "quarter" or not YEARS[0] <= period.year <= YEARS[1]:
             raise ValueError(code)
     except ValueError:
         return HttpResponse(

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             raise CommandError(f"Bad quarter {quarter!r}: expected a code like 2021Q3.") from exc
         if period.kind != "quarter":
             raise CommandError(f"Bad quarter {quarter!r}: expected a quarter like 2021Q3, not {period.kind}.")
+        if not 1902 <= period.year <= 2199:
+            raise CommandError(f"Bad quarter {quarter!r}: the year must be within 1902..2199.")
         path = Path(out)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
