@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives import charts, models, reports, selectors
-from directives.domain.periods import MAX_YEAR, MIN_YEAR, Period, format_date_vi, format_number_vi, format_percent_vi
+from directives.domain.periods import Period, format_date_vi, format_number_vi, format_percent_vi
 from directives.selectors.dashboard import COUNTED_CODES, FINISHED_CODES, WITHIN_CODES, Counts, DashboardFilters
 from directives.selectors.standing import STANDING_CHOICES
 
@@ -80,9 +80,6 @@ class DashboardForm(forms.Form):
         return period
 
 
-CUTOFF_YEARS = (MIN_YEAR + 10, MAX_YEAR)
-
-
 def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardForm]:
     """Read the filters; invalid fields fall back to their default and are reported by the form."""
     form = DashboardForm(data, issuers=issuers)
@@ -91,12 +88,6 @@ def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardF
     cutoff = clean.get("cutoff") or timezone.localdate()
     if clean.get("at"):
         cutoff = clean["at"].end
-    if not CUTOFF_YEARS[0] <= cutoff.year <= CUTOFF_YEARS[1]:  # the quarters before it must exist too
-        form.add_error(
-            "at" if clean.get("at") else "cutoff",
-            _("Chọn ngày trong các năm %(first)s–%(last)s.") % {"first": CUTOFF_YEARS[0], "last": CUTOFF_YEARS[1]},
-        )
-        cutoff = timezone.localdate()
     filters = DashboardFilters(
         cutoff=cutoff, issuer=clean.get("issuer"), kind=clean.get("kind") or "", year=clean.get("year")
     )
