@@ -70,7 +70,8 @@ class TaskFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(label=_("Chỉ việc quá hạn"), widget=forms.CheckboxInput, method=_noop)
     issuer = django_filters.ChoiceFilter(label=_("Cơ quan ban hành"), method=_noop)
     kind = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=models.Directive.Kind.choices, method=_noop)
-    year = django_filters.NumberFilter(label=_("Năm của thời hạn"), method=_noop)
+    # Bounds on the field itself (setting min_value after the field is built adds no validator).
+    year = django_filters.NumberFilter(label=_("Năm của thời hạn"), method=_noop, min_value=1900, max_value=2200)
     sort = django_filters.ChoiceFilter(label=_("Sắp xếp"), choices=SORT_CHOICES, method=_noop, empty_label=None)
 
     class Meta:
@@ -88,8 +89,6 @@ class TaskFilter(django_filters.FilterSet):
         ]
         fields["org"].choices = orgs
         fields["issuer"].choices = orgs
-        fields["year"].min_value = 1900
-        fields["year"].max_value = 2200
         for name in ("cutoff", "deadline_after", "deadline_before"):
             fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 

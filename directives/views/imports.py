@@ -178,10 +178,10 @@ def import_review(request: HttpRequest) -> HttpResponse:
                     return redirect(directive_url(result.directive))
         else:
             issuer = request.POST.get("meta-issuer") or ""
-            existing = _existing(
-                (request.POST.get("meta-number") or "").strip(),
-                int(issuer) if issuer.isdigit() else None,
-                (request.POST.get("meta-issuer_new") or "").strip(),
+            existing = _existing(  # raw POST values: no NUL, no id beyond a bigint
+                (request.POST.get("meta-number") or "").replace("\x00", "").strip(),
+                int(issuer) if issuer.isascii() and issuer.isdigit() and len(issuer) <= 18 else None,
+                (request.POST.get("meta-issuer_new") or "").replace("\x00", "").strip(),
             )
     else:
         draft = draft_from_contract(stored.get("contract") or {}, source_text=source_text)

@@ -364,7 +364,7 @@ def evidence_download(request, pk: int):
 @login_required
 @require_GET
 def directive_list(request):
-    q = request.GET.get("q", "")
+    q = request.GET.get("q", "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
     directives = selectors.directive_list_for(request.user, q=q)
     page = Paginator(directives, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
