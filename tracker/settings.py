@@ -248,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600)
+# SMTP connections a sender uses at once on PostgreSQL (one batch of digests each).
+REMINDER_SEND_CONNECTIONS = env_int("REMINDER_SEND_CONNECTIONS", 4)
 
 LOGGING = {
     "version": 1,
