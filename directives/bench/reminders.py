@@ -78,9 +78,9 @@ def plan_benchmark(n_tasks: int = 100_000) -> dict:
         return {
             "reminders_plan_s": round(elapsed, 3),
             "reminders_plan_again_s": round(elapsed_again, 3),
-            "tasks": n_tasks,
-            "planned": planned,
-            "planned_again": again,
+            "reminders_plan_tasks": n_tasks,
+            "reminders_planned": planned,
+            "reminders_planned_again": again,
         }
     finally:
         _cleanup()
@@ -110,11 +110,10 @@ def send_benchmark(n_digests: int = 1000, smtp_port: int = 2525, smtp_host: str 
             elapsed = time.perf_counter() - started
         return {
             "digests_per_s": round(result.emails / elapsed, 1) if elapsed else None,
-            "emails": result.emails,
-            "notifications": rows,
-            "sent": result.sent,
-            "failed": result.failed + result.retried,
-            "send_s": round(elapsed, 3),
+            "digests_sent": result.emails,
+            "digests_notifications": rows,
+            "digests_failed": result.failed + result.retried,
+            "digests_send_s": round(elapsed, 3),
         }
     finally:
         _cleanup()

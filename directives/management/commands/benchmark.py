@@ -1,38 +1,32 @@
 """`manage.py benchmark --tasks N --json`: build (or reuse) a synthetic data set of N tasks in the
-configured database, time the dashboard, the task list and the other areas' measurements with
-warm caches, and print one JSON line (the last line of stdout).
+configured database, time the dashboard, the task list, the parser and the reminders with warm
+caches, and print one JSON line (the last line of stdout).
 
-Other areas plug in without touching this file: `directives.bench.parser.measure(...)` and
-`directives.bench.reminders.plan_benchmark(n_tasks)` / `send_benchmark(n_digests, smtp_port)`
-are called when those modules exist; their dicts are merged into the line. A measurement that
-fails records `<name>_error` instead of stopping the run.
+- dashboard and task list: `directives.bench.dashboard.measure` on the data set;
+- parser: `directives.bench.parser.measure` (median ms for 5, 20 and 80 KB texts);
+- reminders: `plan_benchmark(N)` plans over N tasks of its own (removed afterwards) and
+  `send_benchmark(--digests)` sends digests to an SMTP server: `--smtp-port`, or an aiosmtpd
+  server started in this process on a free port when aiosmtpd is installed (dev requirements).
+`--skip reminders,parser` leaves areas out. A measurement that fails records `<area>_error`.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import contextlib
+import importlib.util
 import json as jsonlib
 import platform
+import socket
+import subprocess
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from directives.bench import parser as parser_bench
+from directives.bench import reminders as reminders_bench
 from directives.bench.data import BenchContext, bench_build, bench_superuser
-
-
-def _call(fn, context: BenchContext, *args):
-    """Call `fn` with the context when it takes one parameter and no args were given."""
-    if not args:
-        params = [
-            p
-            for p in inspect.signature(fn).parameters.values()
-            if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        if params:
-            return fn(context)
-    return fn(*args)
 
 
 class Command(BaseCommand):
@@ -44,8 +38,38 @@ class Command(BaseCommand):
         parser.add_argument("--fresh", action="store_true", help="Rebuild the data even if it exists.")
         parser.add_argument("--digests", type=int, default=200, help="Digests for the send benchmark.")
         parser.add_argument("--smtp-port", type=int, default=None, help="SMTP port for the send benchmark.")
+        parser.add_argument("--skip", default="", help="Areas to leave out, comma-separated: parser, reminders.")
 
-    def handle(self, *args, tasks: int, json: bool, fresh: bool, digests: int, smtp_port: int | None, **options):
+    def _send_benchmark(self, digests: int, smtp_port: int | None) -> dict:
+        """Send to `smtp_port`, or to an aiosmtpd server (a separate process, so that it does
+        not share this process's interpreter) started on a free loopback port."""
+        if smtp_port:
+            return reminders_bench.send_benchmark(digests, smtp_port=smtp_port)
+        if importlib.util.find_spec("aiosmtpd") is None:
+            return {"digests_per_s": None, "digests_skipped": "no --smtp-port and aiosmtpd is not installed"}
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+                time.sleep(0.1)
+            return reminders_bench.send_benchmark(digests, smtp_port=port) | {"digests_smtp": "aiosmtpd (process)"}
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    def handle(
+        self, *args, tasks: int, json: bool, fresh: bool, digests: int, smtp_port: int | None, skip: str, **options
+    ):
+        skip = {area.strip() for area in skip.split(",") if area.strip()}
         if tasks < 1:
             raise CommandError("--tasks must be at least 1.")
         quiet = json
@@ -68,28 +92,19 @@ class Command(BaseCommand):
         from directives.bench import dashboard
 
         result.update(dashboard.measure(context))
-        plugins = [
-            ("parser", "measure", ()),
-            ("reminders", "plan_benchmark", (tasks,)),
-            ("reminders", "send_benchmark", (digests, smtp_port)),
-        ]
-        for module_name, function, call_args in plugins:
-            try:
-                module = importlib.import_module(f"directives.bench.{module_name}")
-            except ImportError:
+        measurements = {
+            "parser": parser_bench.measure,
+            "reminders_plan": lambda: reminders_bench.plan_benchmark(tasks),
+            "reminders_send": lambda: self._send_benchmark(digests, smtp_port),
+        }
+        for name, measure in measurements.items():
+            if name.split("_")[0] in skip:
                 continue
-            fn = getattr(module, function, None)
-            if fn is None:
-                continue
+            log(f"measuring {name}…")
             try:
-                value = _call(fn, context, *call_args)
+                result.update(measure())
             except Exception as exc:  # one area's failure must not hide the others' figures
-                result[f"{module_name}_{function}_error"] = f"{type(exc).__name__}: {exc}"[:300]
-                continue
-            if isinstance(value, dict):
-                result.update(value)
-            else:
-                result[f"{module_name}_{function}"] = value
+                result[f"{name}_error"] = f"{type(exc).__name__}: {exc}"[:300]
         if not quiet:
             for key, value in result.items():
                 self.stdout.write(f"  {key:<28} {value}")
