@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import total_ordering
 
 __all__ = [
@@ -283,11 +283,11 @@ def format_date_vi(d: date | None) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
-def _format_decimal(x: float | Decimal, digits: int, *, trim: bool) -> str | None:
+def _format_decimal(x: float | Decimal, digits: int, *, trim: bool, rounding: str = ROUND_HALF_UP) -> str | None:
     value = x if isinstance(x, Decimal) else Decimal(str(x))
     if not value.is_finite():
         return None
-    value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    value = value.quantize(Decimal(1).scaleb(-digits), rounding=rounding)
     if value == 0:
         value = abs(value)  # no "-0"
     text = f"{abs(value):,.{digits}f}"  # "1,234.50"
@@ -302,12 +302,14 @@ def _format_decimal(x: float | Decimal, digits: int, *, trim: bool) -> str | Non
 def format_percent_vi(x: float | Decimal | None, digits: int = 1) -> str:
     """67.8 -> "67,8%", 100 -> "100%", 1234.5 -> "1.234,5%", None -> "—".
 
-    ``x`` is already a percentage (0..100). Rounded half up to ``digits``
-    decimals, trailing zeros dropped.
+    ``x`` is already a percentage (0..100). Cut (not rounded) to ``digits``
+    decimals, trailing zeros dropped, as Vietnamese reports write rates: 19/28 =
+    67.857… is "67,8%" (the seed directive's own figure), and a rate is never shown
+    as reached before it is (99.96 is "99,9%", not "100%").
     """
     if x is None:
         return DASH
-    text = _format_decimal(x, digits, trim=True)
+    text = _format_decimal(x, digits, trim=True, rounding=ROUND_DOWN)
     return DASH if text is None else f"{text}%"
 
 

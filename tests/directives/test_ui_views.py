@@ -294,7 +294,7 @@ def test_a_reporter_updates_a_target_and_sees_it_by_quarter(client_of, org, repo
     response = c.post(reverse("directives:target_update", args=[target.pk]), {f"t{target.pk}-achieved": "19"})
     assert response.status_code == 302
     body = c.get(reverse("directives:task_detail", args=[task.pk])).content.decode()
-    assert "19/28 đề án (67,9%)" in body
+    assert "19/28 đề án (67,8%)" in body
     assert "Quý I/2022" in body
 
 
