@@ -115,6 +115,19 @@ def _existing(number: str, issuer_id: int | None, issuer_name: str = "") -> mode
     return qs.first()
 
 
+def _too_many_rows(data, contract: dict) -> bool:
+    limits = {
+        "tasks": len(contract.get("tasks") or []),
+        "figures": len(contract.get("figures") or []),
+        "refs": len(contract.get("references") or []),
+    }
+    for prefix, limit in limits.items():
+        raw = data.get(f"{prefix}-TOTAL_FORMS", "0")
+        if not raw.isdigit() or len(raw) > 6 or int(raw) > limit:
+            return True
+    return False
+
+
 @login_required
 def import_review(request: HttpRequest) -> HttpResponse:
     _guard(request)
@@ -132,6 +145,11 @@ def import_review(request: HttpRequest) -> HttpResponse:
     choices = organization_choices(orgs)
     source_text = stored.get("source_text", "")
     existing = None
+
+    if request.method == "POST" and _too_many_rows(request.POST, stored.get("contract") or {}):
+        # The review only edits, drops and merges the draft's rows; it never adds any. A
+        # forged TOTAL_FORMS would otherwise make the page build thousands of empty forms.
+        return HttpResponse(_("Bản rà soát có nhiều dòng hơn bản nháp."), status=400, content_type="text/plain")
 
     if request.method == "POST":
         meta = DirectiveMetaForm(request.POST, org_choices=choices, prefix="meta")

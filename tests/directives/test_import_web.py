@@ -358,3 +358,13 @@ def test_the_admin_directive_list_links_to_the_import(client):
     client.force_login(admin)
     response = client.get(reverse("admin:directives_directive_changelist"))
     assert IMPORT in response.content.decode()
+
+
+def test_a_forged_row_count_is_refused_without_building_the_forms(client, staff, bodies):
+    page = paste(client)
+    data = review_data(client.get(REVIEW))
+    data["tasks-TOTAL_FORMS"] = "99999"
+    response = client.post(REVIEW, data)
+    assert response.status_code == 400
+    assert models.Directive.objects.count() == 0
+    assert page.status_code == 302
