@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from directives import models
 from directives.domain.periods import Period, last_quarters, quarter_of
@@ -205,6 +205,119 @@ def _counts(row: Mapping, params: dict[str, str], key: str = "") -> Counts:
     return Counts(by_standing={c: row.get(f"{key}{c}") or 0 for c in STANDING_CODES}, params=params)
 
 
+def standing_rank(cutoff: date) -> Case:
+    """Each task's standing at `cutoff` as its index in `STANDING_CODES`: one nested CASE that
+    tests each column once, cheaper per row than `standing_expression`'s seven independent
+    conditions (tests/directives/test_dashboard_speed.py checks the two agree)."""
+    i = STANDING_CODES.index
+    return Case(
+        When(status="cancelled", then=Value(i(Standing.CANCELLED))),
+        When(
+            Q(status="done", completed_on__lte=cutoff),
+            then=Case(
+                When(
+                    Q(deadline__isnull=True) | Q(completed_on__lte=F("deadline")), then=Value(i(Standing.DONE_ON_TIME))
+                ),
+                default=Value(i(Standing.DONE_LATE)),
+            ),
+        ),
+        When(deadline__isnull=True, then=Value(i(Standing.NO_DEADLINE))),
+        When(deadline__lt=cutoff, then=Value(i(Standing.OVERDUE))),
+        When(Q(status="not_started", progress=0), then=Value(i(Standing.NOT_STARTED))),
+        default=Value(i(Standing.IN_PROGRESS)),
+        output_field=IntegerField(),
+    )
+
+
+def quarter_rank(quarters: list[Period]) -> Case:
+    """The index in `quarters` of the quarter holding each task's deadline (NULL outside them):
+    date comparisons only, no date arithmetic per row."""
+    return Case(
+        When(Q(deadline__lt=quarters[0].start) | Q(deadline__gt=quarters[-1].end), then=Value(None)),
+        *(When(deadline__lte=p.end, then=Value(n)) for n, p in enumerate(quarters)),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: list[Period]) -> tuple[str, list]:
+    """ONE statement counting `tasks` by standing per directive, lead, deadline quarter and
+    supporting body at `cutoff`, and overall at `previous_cutoff`.
+
+    Rows are (kind, key, standing rank, count), kind 0 = directive, 1 = lead, 2 = quarter,
+    3 = previous cut-off (key NULL), 4 = supporting body. The task selection (with the user's
+    visibility filter) is the ORM's SQL, used as a subquery. On PostgreSQL the first four are
+    one pass over the tasks (GROUPING SETS); elsewhere a UNION ALL over a CTE.
+    """
+    inner = (
+        tasks.order_by()
+        .annotate(_q=quarter_rank(quarters), _s=standing_rank(cutoff), _sp=standing_rank(previous_cutoff))
+        .values_list("pk", "directive_id", "lead_id", "_q", "_s", "_sp")
+    )
+    connection = connections[tasks.db]
+    sql, params = inner.query.get_compiler(using=tasks.db).as_sql()
+    qn = connection.ops.quote_name
+    link = qn(models.Task.supporters.through._meta.db_table)
+    cols = "pk, d, lead, q, s, sp"
+    org, task = qn("organization_id"), qn("task_id")
+    support = f"SELECT 4, l.{org}, t.s, COUNT(*) FROM {link} l JOIN t ON t.pk = l.{task} GROUP BY l.{org}, t.s"
+    if connection.vendor == "postgresql":
+        # The CTE is referenced twice, so PostgreSQL would materialize it: NOT MATERIALIZED
+        # keeps both parts plain scans of the tasks table.
+        return (
+            f"WITH t({cols}) AS NOT MATERIALIZED ({sql}) "
+            "SELECT CASE WHEN GROUPING(d) = 0 THEN 0 WHEN GROUPING(lead) = 0 THEN 1 "
+            "WHEN GROUPING(q) = 0 THEN 2 ELSE 3 END, COALESCE(d, lead, q), COALESCE(s, sp), COUNT(*) "
+            "FROM t GROUP BY GROUPING SETS ((d, s), (lead, s), (q, s), (sp)) "
+            f"UNION ALL {support}",
+            [*params],
+        )
+    return (
+        f"WITH t({cols}) AS ({sql}) "
+        "SELECT 0, d, s, COUNT(*) FROM t GROUP BY d, s "
+        "UNION ALL SELECT 1, lead, s, COUNT(*) FROM t GROUP BY lead, s "
+        "UNION ALL SELECT 2, q, s, COUNT(*) FROM t GROUP BY q, s "
+        "UNION ALL SELECT 3, NULL, sp, COUNT(*) FROM t GROUP BY sp "
+        f"UNION ALL {support}",
+        [*params],
+    )
+
+
+def _figure_counts(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: list[Period]) -> dict:
+    """{kind: {key: {standing code: n}}} from `_figure_sql` (kinds as named there)."""
+    sql, params = _figure_sql(tasks, cutoff, previous_cutoff, quarters)
+    out: dict[int, dict] = {kind: {} for kind in range(5)}
+    with connections[tasks.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, key, s, n in cursor.fetchall():
+            out[kind].setdefault(key, {})[STANDING_CODES[s]] = n
+    return out
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(STANDING_CODES, 0)
+
+
+def _sum(groups) -> dict[str, int]:
+    total = _zero()
+    for by in groups:
+        for code, n in by.items():
+            total[code] += n
+    return total
+
+
+def directive_label(kinds: Mapping[str, str], kind: str, number: str, title: str) -> str:
+    """`str(directive)` from its columns, without a model instance; `kinds` = `kind_labels()`
+    (tests/directives/test_dashboard_speed.py checks the two agree)."""
+    label = kinds.get(kind, kind)
+    return f"{label} {number}".strip() if number else f"{label}: {title[:60]}"
+
+
+def kind_labels() -> dict[str, str]:
+    """The directive kinds' labels in the active language, translated once."""
+    return {k: str(v) for k, v in models.Directive.Kind.choices}
+
+
 def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[models.Task]:
     """The tasks the dashboard counts: visible to `user`, narrowed by `filters`."""
     qs = tasks_visible_to(user)
@@ -218,111 +331,105 @@ def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[models.Task]:
 
 
 def dashboard_data(user, filters: DashboardFilters) -> DashboardData:
-    """All figures of the dashboard for `user` (7 queries, whatever the data)."""
+    """All figures of the dashboard for `user` (7 queries, whatever the data).
+
+    Every count comes from one statement (`_figure_sql`: one pass over the tasks plus one over
+    the supporting links); the rest are small lookups: directive and organization names,
+    targets and their snapshots, the overdue list.
+    """
     cutoff = filters.cutoff
     base_params = filters.params()
     tasks = dashboard_tasks(user, filters)
     previous_cutoff = quarter_of(cutoff).previous().end
+    quarters = last_quarters(cutoff, QUARTERS)
 
-    # 1. By directive, at the cut-off and at the end of the previous quarter; the headline is
-    # the sum of these rows (each task belongs to one directive), which saves a scan.
-    directive_values = list(
-        tasks.order_by()
-        .values("directive_id", "directive__number", "directive__title", "directive__kind")
-        .annotate(**_count_aggregates(cutoff), **_count_aggregates(previous_cutoff, key="prev_"))
-        .order_by("-directive__issued_on", "-directive_id")
+    # 1. Every count, in one statement.
+    counts = _figure_counts(tasks, cutoff, previous_cutoff, quarters)
+    per_directive, per_lead, per_quarter, per_previous, per_support = (counts[k] for k in range(5))
+    headline = Counts(by_standing=_sum(per_directive.values()), params=base_params)
+    previous = Counts(
+        by_standing={**_zero(), **per_previous.get(None, {})},
+        params={**base_params, "cutoff": previous_cutoff.isoformat()},
     )
-    totals = {f"{key}{c}": 0 for key in ("", "prev_") for c in STANDING_CODES}
-    for row in directive_values:
-        for name in totals:
-            totals[name] += row[name]
-    headline = _counts(totals, base_params)
-    previous = _counts(totals, {**base_params, "cutoff": previous_cutoff.isoformat()}, "prev_")
+
+    # 2. Names of the directives and organizations counted.
+    directive_info = list(
+        models.Directive.objects.filter(pk__in=list(per_directive))
+        .order_by("-issued_on", "-id")
+        .values_list("id", "number", "title", "kind")
+    )
     by_directive = [
         DirectiveRow(
-            directive_id=row["directive_id"],
-            number=row["directive__number"],
-            title=row["directive__title"],
-            kind=row["directive__kind"],
-            counts=_counts(row, {**base_params, "directive": str(row["directive_id"])}),
+            directive_id=pk,
+            number=number,
+            title=title,
+            kind=kind,
+            counts=Counts(by_standing={**_zero(), **per_directive[pk]}, params={**base_params, "directive": str(pk)}),
         )
-        for row in directive_values
+        for pk, number, title, kind in directive_info
     ]
-
-    # 2. By organization, as lead (chủ trì) ...
+    org_ids = {pk for pk in per_lead if pk is not None} | set(per_support)
+    names = dict(models.Organization.objects.filter(pk__in=org_ids).values_list("id", "name"))
     by_organization = [
         OrganizationRow(
-            organization_id=row["lead_id"],
-            name=row["lead__name"],
-            role="lead",
-            counts=_counts(row, {**base_params, "org": str(row["lead_id"]), "role": "lead"}),
+            organization_id=pk,
+            name=names[pk],
+            role=role,
+            counts=Counts(by_standing={**_zero(), **by}, params={**base_params, "org": str(pk), "role": role}),
         )
-        for row in tasks.filter(lead__isnull=False)
-        .order_by()
-        .values("lead_id", "lead__name")
-        .annotate(**_count_aggregates(cutoff))
-    ]
-    # 3. ... and as supporting body (phối hợp), counted over the task-organization link table.
-    links = models.Task.supporters.through.objects.filter(task__in=tasks.order_by().values("pk"))
-    by_organization += [
-        OrganizationRow(
-            organization_id=row["organization_id"],
-            name=row["organization__name"],
-            role="support",
-            counts=_counts(row, {**base_params, "org": str(row["organization_id"]), "role": "support"}),
-        )
-        for row in links.order_by()
-        .values("organization_id", "organization__name")
-        .annotate(**_count_aggregates(cutoff, prefix="task__"))
+        for role, groups in (("lead", per_lead), ("support", per_support))
+        for pk, by in groups.items()
+        if pk is not None
     ]
     by_organization.sort(key=lambda r: (r.name.casefold(), r.role != "lead"))
 
-    # 4. By quarter of deadline, the last QUARTERS quarters up to the cut-off's.
-    quarters = last_quarters(cutoff, QUARTERS)
-    per_quarter = {
-        (row["y"], row["q"]): row
-        for row in tasks.filter(deadline__range=(quarters[0].start, quarters[-1].end))
-        .order_by()
-        .annotate(y=ExtractYear("deadline"), q=ExtractQuarter("deadline"))
-        .values("y", "q")
-        .annotate(**_count_aggregates(cutoff))
-    }
+    # By quarter of deadline, the last QUARTERS quarters up to the cut-off's.
     by_quarter = [
         QuarterRow(
-            period=p, counts=_counts(per_quarter.get((p.year, p.quarter), {}), {**base_params, "period": p.code()})
+            period=p,
+            counts=Counts(
+                by_standing={**_zero(), **per_quarter.get(n, {})}, params={**base_params, "period": p.code()}
+            ),
         )
-        for p in quarters
+        for n, p in enumerate(quarters)
     ]
 
-    # 5-6. Targets of the directives counted, with their quarterly snapshots (one prefetch).
-    first = quarters[0]
-    snapshots = models.TargetSnapshot.objects.filter(
-        Q(year__gt=first.year) | Q(year=first.year, quarter__gte=first.quarter)
-    ).filter(Q(year__lt=cutoff.year) | Q(year=cutoff.year, quarter__lte=quarters[-1].quarter))
-    target_qs = (
-        models.Target.objects.filter(directive__in=tasks.order_by().values("directive_id"))
-        .select_related("directive")
-        .prefetch_related(Prefetch("snapshots", queryset=snapshots.order_by("year", "quarter"), to_attr="recent"))
-        .order_by("directive_id", "id")
+    # 3-4. Targets of the directives counted, with their quarterly snapshots: plain rows, no
+    # model instances (there are two per directive: thousands at scale).
+    first, last = quarters[0], quarters[-1]
+    snapshots = (
+        models.TargetSnapshot.objects.filter(target__directive_id__in=list(per_directive))
+        .filter(Q(year__gt=first.year) | Q(year=first.year, quarter__gte=first.quarter))
+        .filter(Q(year__lt=last.year) | Q(year=last.year, quarter__lte=last.quarter))
+        .values_list("target_id", "year", "quarter", "achieved")
     )
+    history: dict[int, dict] = {}
+    for target_id, year, quarter, achieved in snapshots:
+        history.setdefault(target_id, {})[(year, quarter)] = achieved
+    kinds = kind_labels()
+    labels = {pk: directive_label(kinds, kind, number, title) for pk, number, title, kind in directive_info}
     targets = []
-    for t in target_qs:
-        by_q = {(s.year, s.quarter): s.achieved for s in t.recent}
+    for pk, directive_id, label, unit, achieved, total in (
+        models.Target.objects.filter(directive_id__in=list(per_directive))
+        .order_by("directive_id", "id")
+        .values_list("id", "directive_id", "label", "unit", "achieved", "total")
+    ):
+        by_q = history.get(pk, {})
         targets.append(
             TargetRow(
-                target_id=t.pk,
-                directive_id=t.directive_id,
-                directive_label=str(t.directive),
-                label=t.label,
-                unit=t.unit,
-                achieved=t.achieved,
-                total=t.total,
-                percent=t.percent,
+                target_id=pk,
+                directive_id=directive_id,
+                directive_label=labels[directive_id],
+                label=label,
+                unit=unit,
+                achieved=achieved,
+                total=total,
+                percent=float(achieved) * 100 / float(total) if total else None,  # as Target.percent
                 history=[(p, by_q.get((p.year, p.quarter))) for p in quarters],
             )
         )
 
-    # 7. The overdue list, oldest deadline first.
+    # 5. The overdue list, oldest deadline first.
     overdue = list(
         tasks.filter(standing_q(cutoff, Standing.OVERDUE))
         .select_related("directive", "lead")
