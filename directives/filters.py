@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from directives import models, selectors
 from directives.domain.periods import Period
 from directives.forms import DATE_INPUT_FORMATS
+from directives.widgets import FastSelect
 
 SORT_CHOICES = [
     ("deadline", _("Thời hạn (sớm trước)")),
@@ -53,10 +54,8 @@ class TaskFilter(django_filters.FilterSet):
     """Only parses: `cleaned()` gives the keyword arguments of `selectors.task_list`."""
 
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method=_noop)
-    directive = django_filters.ModelChoiceFilter(
-        label=_("Văn bản"), queryset=models.Directive.objects.none(), method=_noop
-    )
-    org = django_filters.ChoiceFilter(label=_("Cơ quan"), method=_noop)
+    directive = django_filters.ChoiceFilter(label=_("Văn bản"), method=_noop, widget=FastSelect)
+    org = django_filters.ChoiceFilter(label=_("Cơ quan"), method=_noop, widget=FastSelect)
     role = django_filters.ChoiceFilter(
         label=_("Vai trò"), choices=[("lead", _("Chủ trì")), ("support", _("Phối hợp"))], method=_noop
     )
@@ -68,7 +67,7 @@ class TaskFilter(django_filters.FilterSet):
     deadline_after = django_filters.DateFilter(label=_("Hạn từ ngày"), input_formats=DATE_INPUT_FORMATS, method=_noop)
     deadline_before = django_filters.DateFilter(label=_("Hạn đến ngày"), input_formats=DATE_INPUT_FORMATS, method=_noop)
     overdue = django_filters.BooleanFilter(label=_("Chỉ việc quá hạn"), widget=forms.CheckboxInput, method=_noop)
-    issuer = django_filters.ChoiceFilter(label=_("Cơ quan ban hành"), method=_noop)
+    issuer = django_filters.ChoiceFilter(label=_("Cơ quan ban hành"), method=_noop, widget=FastSelect)
     kind = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=models.Directive.Kind.choices, method=_noop)
     # Bounds on the field itself (setting min_value after the field is built adds no validator).
     year = django_filters.NumberFilter(label=_("Năm của thời hạn"), method=_noop, min_value=1900, max_value=2200)
@@ -82,7 +81,15 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         user = request.user
         fields = self.form.fields
-        fields["directive"].queryset = selectors.visible_directives(user).only("id", "kind", "number", "title")
+        # Plain (id, label) pairs: a thousand directives as model instances with translated
+        # kind labels cost more than the rest of the page.
+        kinds = {code: str(label) for code, label in models.Directive.Kind.choices}
+        fields["directive"].choices = [
+            (str(pk), f"{kinds.get(kind, kind)} {number}" if number else f"{kinds.get(kind, kind)}: {title[:60]}")
+            for pk, kind, number, title in selectors.visible_directives(user)
+            .order_by("-issued_on", "-id")
+            .values_list("id", "kind", "number", "title")
+        ]
         # Organization names are not secret; results stay scoped by tasks_visible_to.
         orgs = [
             (str(pk), name) for pk, name in models.Organization.objects.filter(is_active=True).values_list("id", "name")
@@ -96,7 +103,7 @@ class TaskFilter(django_filters.FilterSet):
         """Keyword arguments for `selectors.task_list` (call after `is_valid()`)."""
         d = self.form.cleaned_data
         return {
-            "directive": d.get("directive"),
+            "directive": int(d["directive"]) if d.get("directive") else None,
             "org": int(d["org"]) if d.get("org") else None,
             "role": d.get("role") or "",
             "standings": list(d.get("standing") or []),

@@ -305,8 +305,9 @@ class Task(TimeStamped):
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
             # "Việc của đơn vị" and the per-organization dashboard rows.
             models.Index(fields=["lead", "status", "deadline"], name="task_lead_status_deadline_idx"),
-            # The dashboard's overdue list (selectors.dashboard_data, "the overdue list"): ORDER BY
-            # deadline, directive, position, id LIMIT 50 walks this index instead of sorting every task.
+            # The dashboard's overdue list (selectors.dashboard_data, "the overdue list") and the task
+            # list's default order (selectors.task_list, sort=deadline): ORDER BY deadline, directive,
+            # position, id LIMIT 50 walks this index instead of sorting every task.
             models.Index(fields=["deadline", "directive", "position", "id"], name="task_deadline_order_idx"),
         ]
 
