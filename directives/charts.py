@@ -7,6 +7,7 @@ labels are escaped here.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,27 +158,23 @@ def sparkline(
     the last known value written at the end."""
     known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     label_w = 44
+    t = html.escape(str(title))  # = escape(title), without its lazy-string wrapper: thousands per page
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" role="img" viewBox="0 0 {width + label_w} '
-        f'{height}" width="{width + label_w}" height="{height}" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>"
+        f'{height}" width="{width + label_w}" height="{height}" aria-label="{t}"><title>{t}</title>'
     ]
-    if known:
+    if known:  # one of thousands on the dashboard: each point is computed and formatted once
         lo, hi = min(v for _, v in known), max(v for _, v in known)
         span = (hi - lo) or 1
         step = width / max(len(values) - 1, 1)
-
-        def xy(i: int, v: float) -> tuple[float, float]:
-            return 2 + i * step * (width - 4) / width, height - 4 - (v - lo) / span * (height - 8)
-
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in known))
+        xs = [f"{2 + i * step * (width - 4) / width:.1f}" for i, _v in known]
+        ys = [f"{height - 4 - (v - lo) / span * (height - 8):.1f}" for _i, v in known]
+        points = " ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)])
         parts.append(f'<polyline points="{points}" fill="none" stroke="#000" stroke-width="1.5"/>')
-        for i, v in known:
-            x, y = xy(i, v)
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2" fill="#000"/>')
+        parts.extend([f'<circle cx="{x}" cy="{y}" r="2" fill="#000"/>' for x, y in zip(xs, ys, strict=True)])
         last = known[-1][1]
         text = f"{last:,.0f}".replace(",", ".") if last == int(last) else f"{last:.1f}".replace(".", ",")
-        parts.append(f'<text x="{width + 4}" y="{height / 2 + 4:.1f}" font-size="11">{escape(text)}</text>')
+        parts.append(f'<text x="{width + 4}" y="{height / 2 + 4:.1f}" font-size="11">{text}</text>')  # digits only
     else:
         parts.append(f'<text x="2" y="{height / 2 + 4:.1f}" font-size="11">—</text>')
     parts.append("</svg>")

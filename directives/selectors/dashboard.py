@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
@@ -285,11 +286,14 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
 
 def _figure_counts(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: list[Period]) -> dict:
     """{kind: {key: {standing code: n}}} from `_figure_sql` (kinds as named there)."""
-    sql, params = _figure_sql(tasks, cutoff, previous_cutoff, quarters)
     out: dict[int, dict] = {kind: {} for kind in range(5)}
+    try:
+        sql, params = _figure_sql(tasks, cutoff, previous_cutoff, quarters)
+    except EmptyResultSet:  # a filter that can match nothing (a user without organizations)
+        return out
     with connections[tasks.db].cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, key, s, n in cursor.fetchall():
+        for kind, key, s, n in cursor:  # row by row: thousands of rows that need not live together
             out[kind].setdefault(key, {})[STANDING_CODES[s]] = n
     return out
 
@@ -404,8 +408,11 @@ def dashboard_data(user, filters: DashboardFilters) -> DashboardData:
         .values_list("target_id", "year", "quarter", "achieved")
     )
     history: dict[int, dict] = {}
-    for target_id, year, quarter, achieved in snapshots:
-        history.setdefault(target_id, {})[(year, quarter)] = achieved
+    with connections[snapshots.db].cursor() as cursor:
+        sql, params = snapshots.query.sql_with_params() if per_directive else ("SELECT 1 WHERE 1 = 0", ())
+        cursor.execute(sql, params)
+        for target_id, year, quarter, achieved in cursor:  # row by row, as above (8 per target)
+            history.setdefault(target_id, {})[(year, quarter)] = achieved
     kinds = kind_labels()
     labels = {pk: directive_label(kinds, kind, number, title) for pk, number, title, kind in directive_info}
     targets = []

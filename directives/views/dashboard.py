@@ -8,6 +8,7 @@ the task list filtered to exactly the tasks behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape as quote  # = django's escape on str, without its lazy-string wrapper
 from urllib.parse import urlencode
 
 from django import forms
@@ -274,7 +275,7 @@ def dashboard_context(request) -> dict:
     for t in data.targets:  # one row per target: thousands at scale, so the <td>s are built here
         text = reports.target_text(t.achieved, t.total, t.unit, t.percent)
         spark = charts.sparkline([v for _p, v in t.history], title=t.label)
-        html = f"<td>{escape(t.directive_label)}</td><td>{escape(_truncate(t.label, 120))}</td><td>{escape(text)}</td>"
+        html = f"<td>{quote(t.directive_label)}</td><td>{quote(_truncate(t.label, 120))}</td><td>{quote(text)}</td>"
         targets.append({"row": t, "text": text, "spark": spark, "html": mark_safe(html + f"<td>{spark}</td>")})
     export_query = urlencode({k: v for k, v in request.GET.items() if k != "sort"})
     overdue_all = f"{link.base}?{urlencode(h.link_params('overdue'))}"

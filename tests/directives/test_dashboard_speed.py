@@ -145,3 +145,55 @@ def _reference_sparkline(values, *, title, width=120, height=28):
         parts.append(f'<text x="2" y="{height / 2 + 4:.1f}" font-size="11">—</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def test_the_benchmarks_sql_floor_counts_what_the_dashboard_counts():
+    """The floor is only a fair yardstick if it computes the same figures."""
+    from django.db import connection
+
+    from directives.bench.dashboard import floor_params, floor_sql
+    from directives.selectors import dashboard_data
+    from directives.selectors.dashboard import DashboardFilters
+    from tests.factories import UserFactory
+
+    lead, helper = OrganizationFactory(), OrganizationFactory()
+    directive = DirectiveFactory()
+    for n, (deadline, status, completed_on) in enumerate(
+        [
+            (date(2021, 9, 30), "done", date(2021, 9, 30)),
+            (date(2021, 9, 30), "done", date(2021, 10, 2)),
+            (date(2021, 8, 1), "not_started", None),
+            (None, "in_progress", None),
+            (date(2022, 3, 1), "cancelled", None),
+        ]
+    ):
+        task = TaskFactory(
+            directive=directive,
+            lead=lead,
+            path=str(n),
+            position=n,
+            deadline=deadline,
+            deadline_period="",
+            status=status,
+            completed_on=completed_on,
+        )
+        task.supporters.add(helper)
+    cutoff = date(2021, 10, 15)
+    data = dashboard_data(UserFactory(is_superuser=True), DashboardFilters(cutoff=cutoff))
+    with connection.cursor() as cursor:
+        cursor.execute(floor_sql(), floor_params(cutoff))
+        rows = cursor.fetchall()
+    floor: dict = {}
+    for kind, key, s, n in rows:
+        floor.setdefault((kind, key), {})[STANDING_CODES[s]] = n
+
+    def nonzero(counts):
+        return {k: v for k, v in counts.by_standing.items() if v}
+
+    assert floor[(0, directive.pk)] == nonzero(data.by_directive[0].counts)
+    assert floor[(3, None)] == nonzero(data.previous)
+    roles = {(r.role, r.organization_id): nonzero(r.counts) for r in data.by_organization}
+    assert floor[(1, lead.pk)] == roles[("lead", lead.pk)]
+    assert floor[(4, helper.pk)] == roles[("support", helper.pk)]
+    for n, q in enumerate(data.by_quarter):
+        assert floor.get((2, n), {}) == nonzero(q.counts)
