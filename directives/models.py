@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.domain.periods import Period
 from directives.domain.status import Standing, standing_at
+from directives.domain.text import fold_text
 
 
 def validate_period_code(value: str) -> None:
@@ -47,6 +48,24 @@ def validate_email_list(value: str) -> None:
 
 def split_emails(value: str) -> list[str]:
     return [part.strip() for part in (value or "").replace(";", ",").replace("\n", ",").split(",") if part.strip()]
+
+
+class Searchable(models.Model):
+    """A `search_text` column: the `search_sources` fields folded (lowercase, no diacritics) on
+    every save, so that lists search with a plain LIKE. A search index, not data."""
+
+    search_sources: tuple[str, ...] = ()
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold_text(" ".join(str(getattr(self, name)) for name in self.search_sources))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(self.search_sources) & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class TimeStamped(models.Model):
@@ -140,7 +159,7 @@ class UserPreference(models.Model):
         return str(self.user)
 
 
-class Directive(TimeStamped):
+class Directive(Searchable, TimeStamped):
     class Kind(models.TextChoices):
         THONG_BAO = "thong_bao", _("Thông báo")
         KET_LUAN = "ket_luan", _("Kết luận")
@@ -159,6 +178,7 @@ class Directive(TimeStamped):
         ACTIVE = "active", _("Đang theo dõi")
         CLOSED = "closed", _("Đã kết thúc")
 
+    search_sources = ("number", "title")
     kind = models.CharField(_("loại văn bản"), max_length=16, choices=Kind.choices, default=Kind.THONG_BAO)
     number = models.CharField(_("số hiệu"), max_length=64, blank=True, db_index=True)
     title = models.TextField(_("trích yếu"))
@@ -250,13 +270,14 @@ class Citation(models.Model):
         return f"{self.kind} {self.number}".strip()
 
 
-class Task(TimeStamped):
+class Task(Searchable, TimeStamped):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Chưa thực hiện")
         IN_PROGRESS = "in_progress", _("Đang thực hiện")
         DONE = "done", _("Hoàn thành")
         CANCELLED = "cancelled", _("Tạm dừng / Hủy")
 
+    search_sources = ("path", "text")
     directive = models.ForeignKey(Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="tasks")
     parent = models.ForeignKey(
         "self", verbose_name=_("nhiệm vụ cha"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"

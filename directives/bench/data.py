@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from directives import models
+from directives.domain.text import fold_text
 
 BATCH = 5_000
 ORGANIZATIONS = 150
@@ -153,6 +154,7 @@ def bench_build(n_tasks: int, *, fresh: bool = False, log=print) -> bool:
                     progress=progress,
                 )
             )
+            tasks[-1].search_text = fold_text(f"{tasks[-1].path} {tasks[-1].text}")  # bulk_create skips save()
         for i in range(0, len(tasks), BATCH):
             models.Task.objects.bulk_create(tasks[i : i + BATCH], batch_size=BATCH)
         log(f"bench: {len(tasks)} tasks")

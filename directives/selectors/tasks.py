@@ -1,32 +1,29 @@
 """Reads of the staff UI: the scoped, filtered task list, the home page groups, a task's
 place in its directive and its timeline, a directive's rates.
 
-Accent-insensitive search ("ke hoach" finds "kế hoạch") needs no stored column: `Fold`
-lowercases and strips Vietnamese diacritics in the database — a Python function registered
-on the SQLite connection, `translate(lower(...))` on PostgreSQL — so both backends agree.
+Accent-insensitive search ("ke hoach" finds "kế hoạch") looks in `Task.search_text`, the
+task's path and text folded by `domain.text.fold_text` when the task is saved, plus the
+directive's number: a plain LIKE on a stored column (folding 100k texts in SQL at every
+search took seconds).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models import Value as V
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from directives import models
 from directives.domain.periods import Period
 from directives.domain.status import Rates, Standing, rates_of
+from directives.domain.text import fold_text
 from directives.selectors.scoping import task_visibility_q, user_organization_ids
 from directives.selectors.standing import STANDING_CHOICES, standing_q, with_standing
 
 __all__ = [
     "SORTS",
-    "Fold",
     "HomeGroup",
     "TaskTree",
     "TimelineEntry",
@@ -43,47 +40,6 @@ __all__ = [
     "visible_directives",
     "visible_tasks",
 ]
-
-
-def _build_fold_map() -> dict[int, str]:
-    table: dict[int, str] = {}
-    ranges = chain(range(0xC0, 0x250), range(0x1E00, 0x1F00))
-    for cp in ranges:
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch.lower())[0]
-        if base.isascii() and base.isalpha() and base != ch.lower():
-            table[cp] = base
-    table[ord("đ")] = "d"
-    table[ord("Đ")] = "d"
-    return table
-
-
-_FOLD_MAP = _build_fold_map()
-_PG_FROM = "".join(chr(cp) for cp in _FOLD_MAP if chr(cp) == chr(cp).lower())
-_PG_TO = "".join(_FOLD_MAP[ord(ch)] for ch in _PG_FROM)
-
-
-def fold_text(text: str | None) -> str:
-    """Lowercase without diacritics: "Kế hoạch ĐẢNG" -> "ke hoach dang"."""
-    if text is None:
-        return ""
-    return unicodedata.normalize("NFC", text).lower().translate(_FOLD_MAP)
-
-
-class Fold(Func):
-    """`fold_text` in SQL, for SQLite and PostgreSQL."""
-
-    output_field = TextField()
-    arity = 1
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        connection.ensure_connection()
-        connection.connection.create_function("tracker_fold", 1, fold_text, deterministic=True)
-        return self.as_sql(compiler, connection, function="tracker_fold", **extra_context)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"translate(lower(normalize({sql}, NFC)), %s, %s)", (*params, _PG_FROM, _PG_TO)
 
 
 def my_organization_ids(user) -> list[int]:
@@ -208,11 +164,8 @@ def task_list(
     if year:
         qs = qs.filter(deadline__year=year)
     if q and q.strip():
-        words = fold_text(q).split()
-        haystack = Fold(Concat(F("text"), V(" "), F("path"), V(" "), F("directive__number"), output_field=TextField()))
-        qs = qs.annotate(_haystack=haystack)
-        for word in words:
-            qs = qs.filter(_haystack__contains=word)
+        for word in fold_text(q).split():
+            qs = qs.filter(Q(search_text__contains=word) | Q(directive__number__icontains=word))
     qs = with_standing(qs, cutoff).select_related("directive", "directive__issuer", "lead")
     qs = qs.prefetch_related(
         Prefetch("supporters", queryset=models.Organization.objects.only("id", "name", "short_name"))
@@ -297,10 +250,8 @@ def task_timeline(user, task: models.Task) -> list[TimelineEntry]:
 def directive_list_for(user, *, q: str = "") -> QuerySet[models.Directive]:
     qs = visible_directives(user).select_related("issuer")
     if q and q.strip():
-        haystack = Fold(Concat(F("title"), V(" "), F("number"), output_field=TextField()))
-        qs = qs.annotate(_haystack=haystack)
         for word in fold_text(q).split():
-            qs = qs.filter(_haystack__contains=word)
+            qs = qs.filter(search_text__contains=word)
     return qs.order_by("-issued_on", "-id")
 
 
