@@ -334,8 +334,18 @@ def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[models.Task]:
     return qs
 
 
-def dashboard_data(user, filters: DashboardFilters) -> DashboardData:
+def top_directive_ids(per_directive: dict[int, dict], limit: int | None) -> list[int]:
+    """The `limit` directives with the most overdue tasks (all when `limit` is None): the
+    directives the page lists, and whose targets it shows."""
+    ids = sorted(per_directive, key=lambda pk: (-per_directive[pk].get(Standing.OVERDUE, 0), pk))
+    return ids if limit is None else ids[:limit]
+
+
+def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | None = None) -> DashboardData:
     """All figures of the dashboard for `user` (7 queries, whatever the data).
+
+    Targets are those of every counted directive, or with `target_directives` of the directives
+    with the most overdue tasks only (the page lists 50; the exports take them all).
 
     Every count comes from one statement (`_figure_sql`: one pass over the tasks plus one over
     the supporting links); the rest are small lookups: directive and organization names,
@@ -401,15 +411,16 @@ def dashboard_data(user, filters: DashboardFilters) -> DashboardData:
     # 3-4. Targets of the directives counted, with their quarterly snapshots: plain rows, no
     # model instances (there are two per directive: thousands at scale).
     first, last = quarters[0], quarters[-1]
+    target_ids = top_directive_ids(per_directive, target_directives)
     snapshots = (
-        models.TargetSnapshot.objects.filter(target__directive_id__in=list(per_directive))
+        models.TargetSnapshot.objects.filter(target__directive_id__in=target_ids)
         .filter(Q(year__gt=first.year) | Q(year=first.year, quarter__gte=first.quarter))
         .filter(Q(year__lt=last.year) | Q(year=last.year, quarter__lte=last.quarter))
         .values_list("target_id", "year", "quarter", "achieved")
     )
     history: dict[int, dict] = {}
     with connections[snapshots.db].cursor() as cursor:
-        sql, params = snapshots.query.sql_with_params() if per_directive else ("SELECT 1 WHERE 1 = 0", ())
+        sql, params = snapshots.query.sql_with_params() if target_ids else ("SELECT 1 WHERE 1 = 0", ())
         cursor.execute(sql, params)
         for target_id, year, quarter, achieved in cursor:  # row by row, as above (8 per target)
             history.setdefault(target_id, {})[(year, quarter)] = achieved
@@ -417,7 +428,7 @@ def dashboard_data(user, filters: DashboardFilters) -> DashboardData:
     labels = {pk: directive_label(kinds, kind, number, title) for pk, number, title, kind in directive_info}
     targets = []
     for pk, directive_id, label, unit, achieved, total in (
-        models.Target.objects.filter(directive_id__in=list(per_directive))
+        models.Target.objects.filter(directive_id__in=target_ids)
         .order_by("directive_id", "id")
         .values_list("id", "directive_id", "label", "unit", "achieved", "total")
     ):

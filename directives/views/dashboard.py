@@ -178,7 +178,10 @@ def _sorted(rows, sort: str):
 
 def dashboard_context(request) -> dict:
     filters, form = dashboard_filters(request.GET, issuers=_issuers())
-    data = selectors.dashboard_data(request.user, filters)
+    all_directives = request.GET.get("directives") == "all"
+    data = selectors.dashboard_data(
+        request.user, filters, target_directives=None if all_directives else DIRECTIVE_LIMIT
+    )
     link = Links()
     h, p = data.headline, data.previous
     headline = [
@@ -230,10 +233,9 @@ def dashboard_context(request) -> dict:
             "on_time_rate": link(c, "done_on_time", text=format_percent_vi(c.on_time_rate)),
         }
 
-    all_directives = request.GET.get("directives") == "all"
     directive_rows = data.by_directive
     if not all_directives:  # the most overdue first; the whole table is in the .xlsx and ?directives=all
-        directive_rows = sorted(directive_rows, key=lambda r: -r.counts.overdue)[:DIRECTIVE_LIMIT]
+        directive_rows = sorted(directive_rows, key=lambda r: (-r.counts.overdue, r.directive_id))[:DIRECTIVE_LIMIT]
     directives = []
     for r in directive_rows:
         cells = rate_cells(r.counts)
