@@ -3,8 +3,8 @@
 Selectors take the user first, so that what a user may see is decided in one place.
 """
 
+from directives.selectors.dashboard import *  # noqa: F403
+from directives.selectors.reminders import *  # noqa: F403
 from directives.selectors.scoping import *  # noqa: F403
-from directives.selectors.standing import *  # noqa: E402, F403
-from directives.selectors.tasks import *  # noqa: E402, F403
-from directives.selectors.dashboard import *  # noqa: E402, F403
-from directives.selectors.reminders import *  # noqa: E402, F403
+from directives.selectors.standing import *  # noqa: F403
+from directives.selectors.tasks import *  # noqa: F403

@@ -115,9 +115,7 @@ def test_periods_are_hashable_values():
         (YEAR_2023, "Năm 2023", "2023", "2023"),
     ],
 )
-def test_each_period_has_a_vietnamese_label_an_english_label_and_a_code(
-    period, vi, en, code
-):
+def test_each_period_has_a_vietnamese_label_an_english_label_and_a_code(period, vi, en, code):
     assert (period.label(), period.label_en(), period.code()) == (vi, en, code)
     assert str(period) == vi
 
@@ -177,8 +175,7 @@ def test_parse_returns_none_for_text_that_is_not_a_period(text):
 
 @pytest.mark.parametrize(
     "period",
-    [Period(2021, quarter=q) for q in range(1, 5)]
-    + [H1_2021, H2_2019, JUNE_2022, YEAR_2023],
+    [Period(2021, quarter=q) for q in range(1, 5)] + [H1_2021, H2_2019, JUNE_2022, YEAR_2023],
 )
 def test_every_label_parses_back_and_every_code_reads_back(period):
     assert Period.parse(period.label()) == period
@@ -204,9 +201,7 @@ def test_from_code_reads_every_code_form(code, period):
     assert Period.from_code(code) == period
 
 
-@pytest.mark.parametrize(
-    "code", ["", "21Q4", "2021Q", "2021Q12", "2021/06", "Q4/2021", "2022-6-1", "abc"]
-)
+@pytest.mark.parametrize("code", ["", "21Q4", "2021Q", "2021Q12", "2021/06", "Q4/2021", "2022-6-1", "abc"])
 def test_from_code_refuses_what_is_not_a_code(code):
     with pytest.raises(ValueError, match="not a period code"):
         Period.from_code(code)
@@ -313,7 +308,5 @@ def test_percentages_use_a_decimal_comma(value, digits, text):
         (None, 0, "—"),
     ],
 )
-def test_numbers_group_thousands_with_a_dot_and_use_a_decimal_comma(
-    value, digits, text
-):
+def test_numbers_group_thousands_with_a_dot_and_use_a_decimal_comma(value, digits, text):
     assert format_number_vi(value, digits=digits) == text

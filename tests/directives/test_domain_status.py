@@ -17,9 +17,7 @@ DAY_AFTER = date(2022, 1, 1)
 
 
 def at(cutoff, completed_on=None, deadline=DEADLINE, **kwargs):
-    return standing_at(
-        cutoff=cutoff, deadline=deadline, completed_on=completed_on, **kwargs
-    )
+    return standing_at(cutoff=cutoff, deadline=deadline, completed_on=completed_on, **kwargs)
 
 
 # -- the four cells of the table ---------------------------------------------------
@@ -79,9 +77,7 @@ def test_a_task_completed_on_the_cutoff_is_finished():
 
 
 def test_a_finished_task_without_deadline_counts_as_on_time():
-    assert (
-        at(DAY_AFTER, completed_on=DAY_BEFORE, deadline=None) is Standing.DONE_ON_TIME
-    )
+    assert at(DAY_AFTER, completed_on=DAY_BEFORE, deadline=None) is Standing.DONE_ON_TIME
 
 
 def test_an_unfinished_task_without_deadline_has_no_deadline():
@@ -119,13 +115,8 @@ def test_a_task_not_started_after_the_deadline_is_overdue():
         (DAY_AFTER, None, None),
     ],
 )
-def test_a_cancelled_task_is_cancelled_whatever_the_dates(
-    cutoff, completed_on, deadline
-):
-    assert (
-        at(cutoff, completed_on=completed_on, deadline=deadline, cancelled=True)
-        is Standing.CANCELLED
-    )
+def test_a_cancelled_task_is_cancelled_whatever_the_dates(cutoff, completed_on, deadline):
+    assert at(cutoff, completed_on=completed_on, deadline=deadline, cancelled=True) is Standing.CANCELLED
 
 
 # -- labels -----------------------------------------------------------------------
