@@ -28,7 +28,8 @@ from datetime import date, datetime, timedelta
 from django import db
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Func, IntegerField, Q, Value
+from django.db.models.functions import Abs, Mod
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -239,28 +240,28 @@ def _claimable(now: datetime) -> Q:
     )
 
 
-def _claim(*, now: datetime, batch: int) -> tuple[list[N], datetime | None]:
-    """Claim the rows of up to `batch` recipients; return them and the lease that marks them ours."""
+def _claim(*, now: datetime, batch: int, shard: tuple[int, int] | None = None) -> tuple[list[N], datetime | None]:
+    """Claim every claimable row of up to `batch` recipients; return them and the lease that
+    marks them ours.
+
+    Recipients first, then one conditional UPDATE over all their claimable rows: a recipient's
+    rows are never split between two claims (one digest per recipient), and the UPDATE's row
+    count decides ownership (a concurrent sender's UPDATE re-checks the condition and takes
+    none of them). `shard=(i, n)` keeps to the recipients whose hash is i modulo n, so that n
+    parallel senders on PostgreSQL do not compete for the same recipients.
+    """
     lease = now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS, microseconds=random.randrange(1, 999_999))
-    with transaction.atomic():
-        candidates = N.objects.filter(_claimable(now)).order_by("id")
-        if transaction.get_connection().features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        recipients: list[str] = []
-        ids: list[int] = []
-        # Read in slices until `batch` recipients are found, so that one recipient's rows
-        # all go into one digest.
-        for pk, recipient in candidates.values_list("id", "recipient")[: batch * 50]:
-            if recipient not in recipients:
-                if len(recipients) >= batch:
-                    continue
-                recipients.append(recipient)
-            ids.append(pk)
-        if not ids:
-            return [], None
-        claimed = N.objects.filter(_claimable(now), pk__in=ids).update(
-            state=N.State.SENDING, lease_until=lease, attempts=F("attempts") + 1
-        )
+    claimable = N.objects.filter(_claimable(now))
+    if shard is not None:
+        index, count = shard
+        bucket = Func(F("recipient"), function="hashtext", output_field=IntegerField())
+        claimable = claimable.annotate(_shard=Mod(Abs(bucket), Value(count))).filter(_shard=index)
+    recipients = list(claimable.order_by("recipient").values_list("recipient", flat=True).distinct()[:batch])
+    if not recipients:
+        return [], None
+    claimed = N.objects.filter(_claimable(now), recipient__in=recipients).update(
+        state=N.State.SENDING, lease_until=lease, attempts=F("attempts") + 1
+    )
     if not claimed:
         return [], None
     owned = list(
@@ -424,20 +425,20 @@ def _send_claimed(rows: list[N], lease: datetime, now: datetime) -> SendResult:
     return result
 
 
-def _send_loop(now: datetime | None, batch: int, max_batches: int) -> SendResult:
+def _send_loop(now: datetime | None, batch: int, max_batches: int, shard: tuple[int, int] | None = None) -> SendResult:
     result = SendResult()
     for _ in range(max_batches):
         current = now or timezone.now()
-        rows, lease = _claim(now=current, batch=batch)
+        rows, lease = _claim(now=current, batch=batch, shard=shard)
         if not rows:
             break
         result += _send_claimed(rows, lease, current)
     return result
 
 
-def _send_loop_in_thread(now: datetime | None, batch: int, max_batches: int) -> SendResult:
+def _send_loop_in_thread(now: datetime | None, batch: int, max_batches: int, shard: tuple[int, int]) -> SendResult:
     try:
-        return _send_loop(now, batch, max_batches)
+        return _send_loop(now, batch, max_batches, shard)
     finally:
         db.connection.close()  # each thread has its own database connection
 
@@ -448,8 +449,10 @@ def reminders_send(
     """Send every claimable reminder, `batch` digests per SMTP connection.
 
     On PostgreSQL up to `connections` batches go out at once, each over its own SMTP
-    connection (claims skip each other's locked rows): sending waits on the SMTP server's
-    replies far more than it computes. Inside a transaction (tests), and on SQLite, one at a time.
+    connection and for its own share of the recipients: sending waits on the SMTP server's
+    replies far more than it computes. Inside a transaction (tests), and on SQLite, one at a
+    time. Rows left pending at the end (a sender that met a transient error) wait for the next
+    run, as always.
     """
     connections = connections or settings.REMINDER_SEND_CONNECTIONS
     conn = transaction.get_connection()
@@ -457,7 +460,10 @@ def reminders_send(
         return _send_loop(now, batch, max_batches)
     result = SendResult()
     with ThreadPoolExecutor(max_workers=connections) as pool:
-        futures = [pool.submit(_send_loop_in_thread, now, batch, max_batches) for _ in range(connections)]
+        futures = [
+            pool.submit(_send_loop_in_thread, now, batch, max_batches, (index, connections))
+            for index in range(connections)
+        ]
         for future in futures:
             result += future.result()
     return result

@@ -150,3 +150,22 @@ def test_no_retry_or_backoff_reaches_the_brokers_visibility_timeout(settings):
 def test_there_is_never_an_empty_digest(db):
     assert services.reminders_send().emails == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_recipient_gets_one_digest_even_when_its_rows_are_far_apart_in_the_outbox(flaky):
+    """Rows of one recipient planned before and after many others' rows still go out together,
+    however small the batch."""
+    first = OrganizationFactory(name="Vụ Địa phương I", contact_emails="dp1@example.vn")
+    TaskFactory(lead=first, deadline=date(2021, 12, 31))
+    for n in range(60):  # more rows in between than a claim reads at once
+        TaskFactory(lead=OrganizationFactory(contact_emails=f"org{n}@example.vn"), deadline=date(2021, 12, 31))
+    TaskFactory(lead=first, deadline=date(2021, 12, 31))
+    with time_machine.travel(NOW, tick=False):
+        planned = services.reminders_plan(on=ON)
+        result = services.reminders_send(batch=1)
+    recipients = [m.to[0] for m in flaky.sent]
+    assert len(recipients) == len(set(recipients)) == 61
+    assert result.sent == planned
+    digest = next(m for m in flaky.sent if m.to == ["dp1@example.vn"])
+    assert digest.body.count("/tasks/") == 2
