@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import models
-from directives.domain.periods import Period, quarter_of
-from directives.drafts import DirectiveDraft
+from directives.domain.periods import quarter_of
+from directives.drafts import DirectiveDraft, period_code_of
 
 Task = models.Task
 
@@ -67,17 +67,6 @@ def _resolve_bodies(
     return found
 
 
-def _period_code_or_blank(value: str | None) -> str:
-    """A deadline's period as a code: "2021Q4" stays, "Quý IV/2021" becomes "2021Q4", junk becomes ""."""
-    if not value:
-        return ""
-    try:
-        return Period.from_code(value).code()
-    except ValueError:
-        parsed = Period.parse(value)
-        return parsed.code() if parsed else ""
-
-
 @transaction.atomic
 def directive_import(
     *,
@@ -122,7 +111,7 @@ def directive_import(
         task.text = item.text
         task.parent = by_ref.get(item.parent_ref) if item.parent_ref else None
         task.deadline = item.due
-        task.deadline_period = _period_code_or_blank(item.due_period)
+        task.deadline_period = period_code_of(item.due_period)
         leads = _resolve_bodies(item.lead, organizations, create_missing_bodies)
         task.lead = leads[0] if leads else None
         task.full_clean(validate_unique=False)
