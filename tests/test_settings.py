@@ -39,6 +39,9 @@ def test_with_no_settings_it_runs_zero_setup(tmp_path):
     assert values["NAME"].endswith("db.sqlite3")
     assert values["BROKER"].startswith("filesystem://")
     assert values["MAILER"].endswith("filebased.EmailBackend")
+    # the worker of `make run` needs the filesystem transport's folders on a fresh clone
+    assert (tmp_path / "var" / "celery" / "queue").is_dir()
+    assert (tmp_path / "var" / "celery" / "processed").is_dir()
 
 
 def test_with_urls_it_uses_postgresql_redis_and_smtp(tmp_path):
