@@ -69,7 +69,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, label_width:
     room = width - label_width - 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',  # width: svg.chart in app.css (CSP)
         _DEFS,
     ]
     for i, b in enumerate(bars):
@@ -108,7 +108,7 @@ def stacked_columns(stacks: Sequence[Stack], *, series: Sequence[str], title: st
     top = max((sum(s.values) for s in stacks), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',  # width: svg.chart in app.css (CSP)
         _DEFS,
     ]
     for i, name in enumerate(series):
