@@ -34,9 +34,12 @@ _STOP = re.compile(
     r"|thực hiện|tổ chức|đôn đốc|kiểm tra|trình|ban hành|giúp|tiến hành|chủ động|cần|phải|được|là|để|trên cơ sở"
     r"|đề xuất|xem xét|bố trí|cử|thành lập|làm rõ|gửi|cung cấp|quán triệt|tăng cường|đẩy mạnh|tập trung|sớm"
     r"|nắm|đánh giá|thống kê|kịp thời|quyết liệt|nghiêm túc|trong|với|về|đối với|tại|lập|bảo đảm|đảm bảo"
-    r"|ưu tiên|cân đối|đề nghị|yêu cầu|giao|trực tiếp|xử lý|quản lý nhà nước|phụ trách|làm)"
+    r"|ưu tiên|cân đối|đề nghị|yêu cầu|giao|trực tiếp|xử lý|quản lý nhà nước|phụ trách|làm"
+    r"|sẽ|đã|đang|nên|vẫn|cũng|luôn)"
     r"(?=[\s,.;:]|$)"
 )
+# Words of _STOP that end a name without starting an action.
+_NOT_A_VERB = {"trong", "với", "về", "đối với", "tại", "để", "theo", "trên cơ sở", "là", "sớm", "kịp thời"}
 _CUT = re.compile(r"\s*(?:[:(]|\s-\s|\s–\s|\.(?:\s|$)).*$")
 _LEAD_LABEL = re.compile(
     r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|thường trực)(?:\s+thực hiện)?[ \t]*:[ \t]*(?P<x>[^\n]+)",
@@ -85,9 +88,12 @@ def _subject(sentence: str) -> str | None:
     if _HEAD_AT_START.match(s):
         return s
     # "Trên cơ sở …, Bộ Tài chính khẩn trương …": a body after the opening clause, before its verb.
+    # Not when the body is followed by a preposition or a time ("…báo cáo Bộ Chính trị, Ban Bí thư
+    # trong Quý IV"): that is a list of addressees, not the subject of the sentence.
     for m in re.finditer(r",\s+", s):
         rest = s[m.end() :]
-        if _HEAD_AT_START.match(rest) and _STOP.search(" " + rest[:120]):
+        stop = _STOP.search(" " + rest[:120]) if _HEAD_AT_START.match(rest) else None
+        if stop and stop.group().strip() not in _NOT_A_VERB:
             return rest
     return None
 
