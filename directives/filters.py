@@ -20,9 +20,11 @@ SORT_CHOICES = [
     ("deadline", _("Thời hạn (sớm trước)")),
     ("-deadline", _("Thời hạn (muộn trước)")),
     ("path", _("Số thứ tự")),
+    ("-path", _("Số thứ tự (giảm dần)")),
     ("directive", _("Văn bản")),
     ("-directive", _("Văn bản (giảm dần)")),
     ("lead", _("Cơ quan chủ trì")),
+    ("-lead", _("Cơ quan chủ trì (giảm dần)")),
     ("status", _("Trạng thái")),
     ("-status", _("Trạng thái (giảm dần)")),
 ]

@@ -73,10 +73,21 @@ def task_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    current = params.get("sort") or "deadline"
+
+    def sort_link(key: str) -> dict:
+        """The column header's link: this column ascending, or descending when it already is."""
+        q = query.copy()
+        q["sort"] = f"-{key}" if current == key else key
+        active = current.lstrip("-") == key
+        order = ("descending" if current.startswith("-") else "ascending") if active else "none"
+        return {"url": "?" + q.urlencode(), "active": active, "aria": order}
+
     return render(
         request,
         "directives/task_list.html",
         {
+            "sort_links": {key: sort_link(key) for key in ("directive", "path", "lead", "deadline", "status")},
             "filter": filterset,
             "form": filterset.form,
             "page": page,

@@ -329,3 +329,24 @@ def test_the_language_switch_turns_the_ui_to_english(client_of, reporter):
     response = c.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert c.get(reverse("directives:home")).status_code == 200
+
+
+def test_the_task_list_sorts_by_a_column_header_and_reverses_on_a_second_click(client):
+    from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
+
+    org = OrganizationFactory(name="Sở Nội vụ")
+    user = UserFactory(username="sorter")
+    MembershipFactory(user=user, organization=org, role="viewer")
+    directive = DirectiveFactory(issuer=org)
+    TaskFactory(directive=directive, lead=org, path="1", deadline=date(2021, 10, 1))
+    TaskFactory(directive=directive, lead=org, path="2", deadline=date(2021, 12, 1))
+    client.force_login(user)
+    page = client.get(reverse("directives:task_list"), {"standing": "overdue"})
+    link = page.context["sort_links"]["deadline"]
+    assert link["aria"] == "ascending" and "sort=-deadline" in link["url"] and "standing=overdue" in link["url"]
+    assert [t.path for t in page.context["tasks"]] == ["1", "2"]
+    reverse_page = client.get(reverse("directives:task_list") + link["url"])
+    assert [t.path for t in reverse_page.context["tasks"]] == ["2", "1"]
+    assert reverse_page.context["sort_links"]["deadline"]["aria"] == "descending"
+    by_path = client.get(reverse("directives:task_list") + page.context["sort_links"]["path"]["url"])
+    assert by_path.context["sort_links"]["path"]["aria"] == "ascending"
