@@ -186,6 +186,19 @@ class DirectiveAdmin(TaskRatesMixin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        """Tasks edited inline go through `services.task_save`, so the edit is in their timeline."""
+        if formset.model is not models.Task:
+            return super().save_formset(request, form, formset, change)
+        tasks = formset.save(commit=False)
+        for task in formset.deleted_objects:
+            task.delete()
+        changed = {id(f.instance): f.changed_data for f in formset.forms}
+        for task in tasks:
+            created = task.pk is None
+            services.task_save(task=task, actor=request.user, changed_fields=None if created else changed[id(task)])
+        formset.save_m2m()
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for warning in selectors.directive_warnings(directive=form.instance):

@@ -145,3 +145,81 @@ def test_saving_a_target_above_its_total_warns_the_clerk(client, superuser):
     assert response.status_code == 200
     assert models.Target.objects.filter(directive=directive).exists()
     assert any("vượt" in str(m) for m in response.context["messages"])
+
+
+def test_a_task_edited_inline_on_its_directive_is_in_the_timeline(client, superuser):
+    task = TaskFactory(path="1", text="Rà soát quy hoạch")
+    directive = task.directive
+    client.force_login(superuser)
+    url = reverse("admin:directives_directive_change", args=[directive.pk])
+    data = {
+        "kind": directive.kind,
+        "number": directive.number,
+        "title": directive.title,
+        "issuer": directive.issuer_id,
+        "status": "active",
+        "issued_on": "13/10/2021",
+        "tasks-TOTAL_FORMS": "2",
+        "tasks-INITIAL_FORMS": "1",
+        "tasks-0-id": task.pk,
+        "tasks-0-directive": directive.pk,
+        "tasks-0-path": "1",
+        "tasks-0-position": "1",
+        "tasks-0-text": "Rà soát, bổ sung quy hoạch cán bộ",
+        "tasks-0-lead": task.lead_id,
+        "tasks-0-deadline": "31/12/2021",
+        "tasks-0-deadline_period": "2021Q4",
+        "tasks-0-status": "not_started",
+        "tasks-0-progress": "0",
+        "tasks-1-path": "2",
+        "tasks-1-position": "2",
+        "tasks-1-text": "Việc mới",
+        "tasks-1-status": "not_started",
+        "tasks-1-progress": "0",
+        "targets-TOTAL_FORMS": "0",
+        "targets-INITIAL_FORMS": "0",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and [
+        f.errors for f in response.context["inline_admin_formsets"][0].formset.forms
+    ]
+    edited = models.TaskEvent.objects.get(task=task, kind="edited")
+    assert edited.actor == superuser and "text" in edited.changes["fields"]
+    new = models.Task.objects.get(directive=directive, path="2")
+    assert models.TaskEvent.objects.filter(task=new, kind="created", actor=superuser).exists()
+    assert new.search_text == "2 viec moi"
+
+
+def test_the_admin_reads_dates_day_first(client, superuser):
+    from tests.factories import OrganizationFactory
+
+    client.force_login(superuser)
+    issuer = OrganizationFactory(name="Sở Nội vụ")
+    data = {
+        "kind": "thong_bao",
+        "number": "12-TB/SNV",
+        "title": "Kết luận giao ban",
+        "issuer": issuer.pk,
+        "status": "draft",
+        "issued_on": "01/02/2021",
+        "meeting_date": "13/01/2021",
+        "tasks-TOTAL_FORMS": "0",
+        "tasks-INITIAL_FORMS": "0",
+        "targets-TOTAL_FORMS": "0",
+        "targets-INITIAL_FORMS": "0",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:directives_directive_add"), data)
+    assert response.status_code == 302
+    directive = models.Directive.objects.get(number="12-TB/SNV")
+    assert directive.issued_on == date(2021, 2, 1)
+    assert directive.meeting_date == date(2021, 1, 13)
+    page = client.get(reverse("admin:directives_directive_change", args=[directive.pk])).content.decode()
+    assert 'value="01/02/2021"' in page
