@@ -92,12 +92,12 @@ class TaskFilter(django_filters.FilterSet):
             .order_by("-issued_on", "-id")
             .values_list("id", "kind", "number", "title")
         ]
-        # Organization names are not secret; results stay scoped by tasks_visible_to.
-        orgs = [
-            (str(pk), name) for pk, name in models.Organization.objects.filter(is_active=True).values_list("id", "name")
+        orgs = selectors.organizations_in_view(user)
+        fields["org"].choices = [(str(pk), name) for pk, name in orgs.values_list("id", "name")]
+        fields["issuer"].choices = [
+            (str(pk), name)
+            for pk, name in orgs.filter(issued_directives__isnull=False).distinct().values_list("id", "name")
         ]
-        fields["org"].choices = orgs
-        fields["issuer"].choices = orgs
         for name in ("cutoff", "deadline_after", "deadline_before"):
             fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 

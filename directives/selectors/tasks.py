@@ -36,6 +36,7 @@ __all__ = [
     "task_timeline",
     "task_tree",
     "my_organization_ids",
+    "organizations_in_view",
     "user_roles",
     "visible_directives",
     "visible_tasks",
@@ -68,6 +69,22 @@ def visible_directives(user) -> QuerySet[models.Directive]:
     ids = my_organization_ids(user)
     tasks = visible_tasks(user).filter(directive_id=OuterRef("pk"))
     return qs.filter(Q(issuer_id__in=ids) | Q(Exists(tasks)))
+
+
+def organizations_in_view(user) -> QuerySet[models.Organization]:
+    """The organizations a user's lists may be filtered by: their own, and those that lead,
+    support or issued a task they may see (everyone's, for a superuser)."""
+    qs = models.Organization.objects.filter(is_active=True).order_by("name")
+    if user.is_superuser:
+        return qs
+    tasks = visible_tasks(user)
+    supported = models.Task.supporters.through.objects.filter(task__in=tasks.values("pk")).values("organization_id")
+    return qs.filter(
+        Q(pk__in=my_organization_ids(user))
+        | Q(pk__in=tasks.values("lead_id"))
+        | Q(pk__in=tasks.values("directive__issuer_id"))
+        | Q(pk__in=supported)
+    )
 
 
 def user_roles(user) -> dict[int, str]:

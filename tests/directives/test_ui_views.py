@@ -350,3 +350,26 @@ def test_the_task_list_sorts_by_a_column_header_and_reverses_on_a_second_click(c
     assert reverse_page.context["sort_links"]["deadline"]["aria"] == "descending"
     by_path = client.get(reverse("directives:task_list") + page.context["sort_links"]["path"]["url"])
     assert by_path.context["sort_links"]["path"]["aria"] == "ascending"
+
+
+def test_the_filter_offers_only_organizations_the_user_meets():
+    from django.test import RequestFactory
+
+    from directives.filters import TaskFilter
+    from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
+
+    mine = OrganizationFactory(name="Sở Nội vụ")
+    partner = OrganizationFactory(name="Sở Tài chính")
+    stranger = OrganizationFactory(name="Tỉnh ủy Nghệ An")
+    user = UserFactory(username="scoped")
+    MembershipFactory(user=user, organization=mine, role="viewer")
+    task = TaskFactory(directive=DirectiveFactory(issuer=partner), lead=mine)
+    task.supporters.add(OrganizationFactory(name="Sở Kế hoạch và Đầu tư"))
+    TaskFactory(directive=DirectiveFactory(issuer=stranger), lead=stranger)
+    request = RequestFactory().get("/tasks/")
+    request.user = user
+    form = TaskFilter({}, request=request).form
+    offered = {label for _value, label in form.fields["org"].choices if _value}
+    assert offered == {"Sở Nội vụ", "Sở Tài chính", "Sở Kế hoạch và Đầu tư"}
+    issuers = {label for _value, label in form.fields["issuer"].choices if _value}
+    assert issuers == {"Sở Tài chính"}
