@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, validat
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directives.domain.periods import Period
 from directives.domain.status import Standing, standing_at
@@ -107,7 +108,7 @@ class Organization(TimeStamped):
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
-        verbose_name_plural = _("cơ quan, đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan, đơn vị")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -139,7 +140,7 @@ class Membership(TimeStamped):
 
     class Meta:
         verbose_name = _("thành viên")
-        verbose_name_plural = _("thành viên")
+        verbose_name_plural = pgettext_lazy("plural", "thành viên")
         constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_org")]
 
     def __str__(self) -> str:
@@ -153,7 +154,7 @@ class UserPreference(models.Model):
 
     class Meta:
         verbose_name = _("tùy chọn người dùng")
-        verbose_name_plural = _("tùy chọn người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "tùy chọn người dùng")
 
     def __str__(self) -> str:
         return str(self.user)
@@ -210,7 +211,7 @@ class Directive(Searchable, TimeStamped):
 
     class Meta:
         verbose_name = _("văn bản chỉ đạo")
-        verbose_name_plural = _("văn bản chỉ đạo")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản chỉ đạo")
         ordering = ["-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -239,7 +240,7 @@ class DirectiveAttachment(models.Model):
 
     class Meta:
         verbose_name = _("tệp đính kèm")
-        verbose_name_plural = _("tệp đính kèm")
+        verbose_name_plural = pgettext_lazy("plural", "tệp đính kèm")
 
     def __str__(self) -> str:
         return self.name
@@ -263,7 +264,7 @@ class Citation(models.Model):
 
     class Meta:
         verbose_name = _("văn bản được dẫn")
-        verbose_name_plural = _("văn bản được dẫn")
+        verbose_name_plural = pgettext_lazy("plural", "văn bản được dẫn")
         constraints = [models.UniqueConstraint(fields=["directive", "number"], name="citation_unique_per_directive")]
 
     def __str__(self) -> str:
@@ -312,7 +313,7 @@ class Task(Searchable, TimeStamped):
 
     class Meta:
         verbose_name = _("nhiệm vụ")
-        verbose_name_plural = _("nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ")
         ordering = ["directive_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["directive", "path"], name="task_unique_path_per_directive"),
@@ -379,7 +380,7 @@ class Target(TimeStamped):
 
     class Meta:
         verbose_name = _("chỉ tiêu")
-        verbose_name_plural = _("chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu")
         ordering = ["directive_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="target_total_not_negative"),
@@ -414,7 +415,7 @@ class TargetSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("số liệu theo quý")
-        verbose_name_plural = _("số liệu theo quý")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu theo quý")
         ordering = ["target_id", "year", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["target", "year", "quarter"], name="snapshot_unique_per_quarter"),
@@ -445,7 +446,7 @@ class ProgressReport(models.Model):
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")
-        verbose_name_plural = _("báo cáo tiến độ")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo tiến độ")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["task", "-created_at"], name="report_task_created_idx")]
 
@@ -466,7 +467,7 @@ class EvidenceFile(models.Model):
 
     class Meta:
         verbose_name = _("tệp minh chứng")
-        verbose_name_plural = _("tệp minh chứng")
+        verbose_name_plural = pgettext_lazy("plural", "tệp minh chứng")
 
     def __str__(self) -> str:
         return self.original_name
@@ -505,7 +506,7 @@ class ExtensionRequest(models.Model):
 
     class Meta:
         verbose_name = _("đề nghị gia hạn")
-        verbose_name_plural = _("đề nghị gia hạn")
+        verbose_name_plural = pgettext_lazy("plural", "đề nghị gia hạn")
         ordering = ["-created_at", "-id"]
         constraints = [
             # At most one undecided request per task.
@@ -539,7 +540,7 @@ class TaskEvent(models.Model):
 
     class Meta:
         verbose_name = _("sự kiện")
-        verbose_name_plural = _("sự kiện")
+        verbose_name_plural = pgettext_lazy("plural", "sự kiện")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["task", "-created_at"], name="event_task_created_idx")]
 
@@ -572,7 +573,7 @@ class ReminderPolicy(TimeStamped):
 
     class Meta:
         verbose_name = _("quy tắc đôn đốc")
-        verbose_name_plural = _("quy tắc đôn đốc")
+        verbose_name_plural = pgettext_lazy("plural", "quy tắc đôn đốc")
 
     def __str__(self) -> str:
         return str(self.organization) if self.organization_id else str(_("Mặc định"))
@@ -626,7 +627,7 @@ class Notification(models.Model):
 
     class Meta:
         verbose_name = _("thông báo đôn đốc")
-        verbose_name_plural = _("thông báo đôn đốc")
+        verbose_name_plural = pgettext_lazy("plural", "thông báo đôn đốc")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -654,7 +655,7 @@ class SweepRun(models.Model):
 
     class Meta:
         verbose_name = _("lượt quét đôn đốc")
-        verbose_name_plural = _("lượt quét đôn đốc")
+        verbose_name_plural = pgettext_lazy("plural", "lượt quét đôn đốc")
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
@@ -680,7 +681,7 @@ class AccessEvent(models.Model):
 
     class Meta:
         verbose_name = _("nhật ký truy cập")
-        verbose_name_plural = _("nhật ký truy cập")
+        verbose_name_plural = pgettext_lazy("plural", "nhật ký truy cập")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
