@@ -111,9 +111,11 @@ def _ensure_users(orgs: dict[str, models.Organization]) -> list[tuple[str, str, 
         admin.save()
     logins.append(("admin", DEMO_PASSWORD, "superuser"))
     for username, org_name, role, full_name in USERS:
-        first, _, last = full_name.rpartition(" ")
+        # Vietnamese names put the family name first; Django's get_full_name() joins
+        # first_name and last_name in that order, so "Nguyễn Văn" + "Quản" reads right.
+        family, _, given = full_name.rpartition(" ")
         user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@demo.vn", "first_name": last, "last_name": first}
+            username=username, defaults={"email": f"{username}@demo.vn", "first_name": family, "last_name": given}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
