@@ -20,11 +20,12 @@ _HEADS = (
     r"|Bộ trưởng|Trưởng|Người đứng đầu|Đối tượng|Các sở|Các Sở|Các bộ|Các Bộ|Các ban|Các đơn vị"
     r"|Các địa phương|Các cấp ủy|Các tỉnh|Các huyện|Các xã|Các thành viên|Thường trực|Ban Thường vụ|Chính phủ"
     r"|Thủ tướng|Quốc hội|Kiểm toán|Bảo hiểm|Ủy ban Kiểm tra|Ban Chỉ đạo|Tổ công tác|Hiệp hội|Đại học|Học viện"
+    r"|Vụ(?! việc| án)|Bưu điện|Chủ đầu tư|Các chủ đầu tư"
 )
 HEAD_RE = re.compile(r"(?:" + _HEADS + r")(?=[\s,;:.)(-]|$)")
 _HEAD_AT_START = re.compile(
     r"^(?!Ban hành|Bộ máy|Báo cáo|Trường hợp|Hội nghị|Hội thảo|Đoàn kết|Trưởng thành|Cơ quan chủ trì\s*:)"
-    r"(?:(?:[Cc]ác|[Nn]hững)\s+(?:sở|bộ|ban|cơ quan|đơn vị|địa phương|cấp ủy|thành viên|tỉnh|huyện|xã)"
+    r"(?:(?:[Cc]ác|[Nn]hững)\s+(?:sở|bộ|ban|cơ quan|đơn vị|địa phương|cấp ủy|thành viên|tỉnh|huyện|xã|chủ đầu tư)"
     r"|(?:[Cc]ác\s+|[Nn]hững\s+)?(?:" + _HEADS + r"))(?=[\s,;:.)(-]|$)"
 )
 # Lower-case words that end a body's name (the action or the rest of the clause begins).
@@ -35,7 +36,8 @@ _STOP = re.compile(
     r"|đề xuất|xem xét|bố trí|cử|thành lập|làm rõ|gửi|cung cấp|quán triệt|tăng cường|đẩy mạnh|tập trung|sớm"
     r"|nắm|đánh giá|thống kê|kịp thời|quyết liệt|nghiêm túc|trong|với|về|đối với|tại|lập|bảo đảm|đảm bảo"
     r"|ưu tiên|cân đối|đề nghị|yêu cầu|giao|trực tiếp|xử lý|quản lý nhà nước|phụ trách|làm"
-    r"|sẽ|đã|đang|nên|vẫn|cũng|luôn)"
+    r"|sẽ|đã|đang|nên|vẫn|cũng|luôn|hỗ trợ|khắc phục|huy động|vận động|giám sát|kiểm soát|tuyên truyền"
+    r"|phổ biến|cập nhật|chuẩn bị)"
     r"(?=[\s,.;:]|$)"
 )
 # Words of _STOP that end a name without starting an action.
@@ -47,11 +49,13 @@ _LEAD_LABEL = re.compile(
 )
 _SUPPORT_LABEL = re.compile(r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+phối hợp[ \t]*:[ \t]*(?P<x>[^\n]+)", re.IGNORECASE)
 _ASSIGN = re.compile(r"(?:^|[\s,;(])(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu|Ủy quyền)\s+(?:cho\s+)?(?=\S)")
-_SUPPORT = re.compile(r"\bphối hợp(?:\s+(?:chặt chẽ\s+)?(?:với|cùng))?\s+(?=\S)")
+_SUPPORT = re.compile(r"\b[Pp]hối hợp(?:\s+(?:chặt chẽ\s+)?(?:với|cùng))?\s+(?=\S)")
 _SPLIT_LIST = re.compile(
     r"\s*;\s*|,\s+(?=(?:" + _HEADS + r")(?=[\s,;:.)(-]|$))|\s+và\s+(?=(?:các\s+)?(?:" + _HEADS + r")(?=[\s,;]|$))"
     r"|\s+và\s+(?=các\s+(?:cơ quan|đơn vị|sở|bộ|ban|địa phương)\b)"
 )
+# "… thông báo để … biết, thực hiện./.", "… nghiêm túc triển khai thực hiện./.": the letter's closing formula.
+_CLOSING = re.compile(r"(?:thông báo để|biết,? thực hiện|nghiêm túc (?:triển khai )?thực hiện)[^.;]*\./\.$")
 _UPPER_START = re.compile(r"^[" + VN_UPPER + r"]")
 _DROP_PREFIX = re.compile(r"^(?:các\s+đồng\s+chí|đồng\s+chí|đề\s+nghị|giao|yêu\s+cầu|trách\s+nhiệm\s+của)\s+", re.I)
 
@@ -123,6 +127,8 @@ def extract_bodies(text: str, *, heading: bool = False) -> tuple[list[str], list
     if labelled and lead:
         return lead, [s for s in support if s not in lead]
     for sent in sentences(text):
+        if _CLOSING.search(sent):
+            continue
         if re.match(r"^(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)\s*:", sent, re.I):
             continue
         subj = _subject(sent)

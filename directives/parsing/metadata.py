@@ -108,7 +108,8 @@ def _header_issuer(lines: list[str]) -> str | None:
             # the motto may itself be split over lines ("ĐẢNG" / "CỘNG SẢN VIỆT NAM")
             while j >= 0 and top[j] and is_upper_line(top[j]) and _MOTTO.search(top[j] + " " + line):
                 j -= 1
-            while j >= 0 and not top[j]:
+            # the Party layout puts the number ("Số 09-CT/TU") and a "*" under the issuer, above the motto
+            while j >= 0 and (not top[j] or re.match(r"^Số\s*:?\s*\d", top[j])):
                 j -= 1
             while j >= 0 and top[j] and is_upper_line(top[j]):
                 block.insert(0, top[j])
@@ -145,6 +146,9 @@ def _kind_and_title(lines: list[str]) -> tuple[str | None, str | None, int]:
                 while j < len(lines) and lines[j] and is_upper_line(lines[j]) and not _MOTTO.search(lines[j]):
                     title_lines.append(lines[j])
                     j += 1
+                # "CHỈ THỊ / CỦA BAN THƯỜNG VỤ TỈNH ỦY / VỀ …": the issuer line is not the title
+                if len(title_lines) > 1 and title_lines[0].startswith("CỦA ") and title_lines[1].startswith("VỀ "):
+                    title_lines = title_lines[1:]
                 title = nice_case(" ".join(title_lines), place=True) if title_lines else None
             elif j < len(lines):
                 first = lines[j]

@@ -31,6 +31,9 @@ ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 _RECIPIENTS = re.compile(r"^(?:Nơi nhận|Kính gửi)\b|\bđiện\s*:$")
+# The closing paragraph of a letter ("… nghiêm túc triển khai thực hiện./.") is no part of the last item.
+_CLOSING = re.compile(r"\./\.$")
+_ASSESSMENT_ITEM = re.compile(r"^(?:Tình hình|Kết quả|Đánh giá|Mục đích|Yêu cầu|Bối cảnh|Quan điểm)\b")
 _NAME_LINE = re.compile(r"^(?:[" + VN_UPPER + r"][a-zà-ỹđ]+)(?:\s+[" + VN_UPPER + r"][a-zà-ỹđ]+){1,4}$")
 _KIND_LINE = re.compile(
     r"^(?:THÔNG BÁO|CHỈ THỊ|KẾ HOẠCH|CÔNG ĐIỆN|KẾT LUẬN|QUYẾT ĐỊNH|NGHỊ QUYẾT|CÔNG VĂN|BÁO CÁO|HƯỚNG DẪN|TỜ TRÌNH"
@@ -131,6 +134,9 @@ def build_outline(paragraphs: list[str]) -> Outline:
                 para = pieces[0]
                 marker, rest = parse_marker(para, ordinals=use_ordinals)
             expected = expected_after if marker is None or marker.kind == "paren" else expected
+        if marker is None and _CLOSING.search(para):
+            cur = None
+            continue
         if marker is None:
             if cur is None or cur.kind == "roman":
                 found = find_period(para)
@@ -177,7 +183,9 @@ def build_outline(paragraphs: list[str]) -> Outline:
                 expected = 1
         node.parent = stack[-1] if stack else None
         node.section = section
-        node.skip = bool(section and section.skip)
+        node.skip = bool(section and section.skip) or bool(node.parent is not None and node.parent.skip)
+        if marker.kind == "arabic" and section is None and _ASSESSMENT_ITEM.match(rest):
+            node.skip = _skip_heading(rest[:60])  # "1. Tình hình dịch bệnh" in a notice without sections
         node.attribute = bool(ATTRIBUTE.match(rest))
         node.period = period
         if node.parent is not None:

@@ -78,14 +78,92 @@ def clean_line(line: str) -> str:
     return line
 
 
-def clean_lines(text: str) -> list[str]:
-    """Lines with markup and residue removed; blank strings mark breaks (kept for metadata)."""
+_TABLE_NUMBER = re.compile(r"^(?:S[ốo]\s*)?TT$|^STT$|^Số thứ tự$", re.IGNORECASE)
+_TABLE_SEPARATOR = re.compile(r"^[|:\-\s]+$")
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row written with pipes ("| 1 | Nội dung | … |" or "TT | Nội dung | …")."""
+    if line.count("|") < 2:
+        return None
+    cells = [c.strip() for c in line.split("|")]
+    if cells and not cells[0]:
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return cells if len(cells) >= 3 else None
+
+
+def _column_label(header: str) -> str | None:
+    """How a column reads as a labelled line: None for the number and the task's own text."""
+    low = header.casefold()
+    if _TABLE_NUMBER.match(header) or re.match(r"^(?:nội dung|nhiệm vụ|tên nhiệm vụ|công việc)", low):
+        return None
+    if "chủ trì" in low or "thực hiện" in low and "thời" not in low:
+        return "Cơ quan chủ trì"
+    if "phối hợp" in low:
+        return "Cơ quan phối hợp"
+    if re.match(r"^(?:thời gian|thời hạn)", low):
+        return header
+    if re.search(r"tiến độ|hoàn thành", low):
+        return "Thời gian hoàn thành"
+    return header
+
+
+def _table_row_lines(cells: list[str], header: list[str]) -> list[str]:
+    """A task table's row as the lines a plan writes out: "1. Nội dung", "Cơ quan chủ trì: …", …"""
     out: list[str] = []
+    number = ""
+    text_parts: list[str] = []
+    labelled: list[str] = []
+    for i, cell in enumerate(cells):
+        head = header[i] if i < len(header) else ""
+        if not cell:
+            continue
+        if i < len(header) and _TABLE_NUMBER.match(head):
+            number = cell.rstrip(".")
+            continue
+        label = _column_label(head) if head else None
+        if label is None:
+            text_parts.append(cell)
+        else:
+            labelled.append(f"{label}: {cell}")
+    text = " ".join(text_parts)
+    if number and text:
+        out.append(f"{number}. {text}")
+    elif text:
+        out.append(text)
+    for line in labelled:
+        out.extend(["", line])
+    out.append("")
+    return out
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines with markup and residue removed; blank strings mark breaks (kept for metadata).
+
+    A task table written with pipes ("| TT | Nội dung | Cơ quan chủ trì | … |") becomes, row by row,
+    the numbered item and its labelled lines ("Cơ quan chủ trì: …").
+    """
+    out: list[str] = []
+    header: list[str] | None = None
     for raw in normalize_unicode(text).split("\n"):
         if _CRAWL_COMMENT.match(raw.strip()):
             continue
         raw = _MD_HEADING.sub("", raw.strip())
         line = clean_line(raw)
+        cells = _cells(line)
+        if cells and _TABLE_NUMBER.match(cells[0]) and any(_column_label(c) for c in cells[1:]):
+            header = cells
+            out.append("")
+            continue
+        if header is not None:
+            if line and _TABLE_SEPARATOR.match(line):
+                continue
+            if cells:
+                out.extend(_table_row_lines(cells, header))
+                continue
+            header = None
         if _RULE_LINE.match(line) or _RESIDUE_LINE.match(line) or re.fullmatch(r"\d{1,6}", line):
             out.append("")
             continue
