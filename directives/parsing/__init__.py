@@ -128,6 +128,10 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
     body_text = "\n".join(paragraphs)
     references = find_references("\n".join([body_text, *split.footnotes]), own_number=meta.number)
     period = doc_period or (tasks and _first_period(outline.nodes)) or None
+    if not period and tasks and meta.title:
+        # "Kế hoạch … năm 2026": a plan names the period its tasks are for in its title.
+        in_title = find_period(meta.title)
+        period = in_title[0] if in_title else None
     return ParsedDirective(
         document=meta,
         period=period if isinstance(period, Period) else None,

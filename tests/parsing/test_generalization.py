@@ -64,3 +64,8 @@ def test_closing_formula_is_no_part_of_the_last_task():
     text = (FIXTURES / "g1_congvan_ubnd.txt").read_text(encoding="utf-8")
     last = parse_directive(text).tasks[-1]
     assert "nghiêm túc" not in last.text
+
+
+def test_a_plan_takes_its_period_from_its_title_when_nothing_else_names_one():
+    text = (FIXTURES / "g3_kehoach_bang.txt").read_text(encoding="utf-8")
+    assert parse_directive(text).to_dict()["period"]["year"] == 2026
