@@ -21,13 +21,22 @@ __all__ = [
 
 
 def user_organization_ids(user, *, roles: tuple[str, ...] | None = None) -> list[int]:
-    """The organizations the user belongs to (with one of `roles`, when given)."""
+    """The organizations the user belongs to (with one of `roles`, when given).
+
+    Without `roles` the answer is kept on the user object, that is for one request: a page
+    asks it several times (the list, its filter choices, the permissions).
+    """
     if not user.is_authenticated:
         return []
+    if not roles and getattr(user, "_tracker_org_ids", None) is not None:
+        return user._tracker_org_ids
     memberships = models.Membership.objects.filter(user=user, organization__is_active=True)
     if roles:
         memberships = memberships.filter(role__in=roles)
-    return list(memberships.values_list("organization_id", flat=True))
+    ids = list(memberships.values_list("organization_id", flat=True))
+    if not roles:
+        user._tracker_org_ids = ids
+    return ids
 
 
 def task_visibility_q(org_ids: list[int]) -> Q:

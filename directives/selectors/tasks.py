@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from directives import models
 from directives.domain.periods import Period
 from directives.domain.status import Rates, Standing, rates_of
 from directives.domain.text import fold_text
-from directives.selectors.scoping import task_visibility_q, user_organization_ids
+from directives.selectors.scoping import directives_visible_to, tasks_visible_to, user_organization_ids
 from directives.selectors.standing import STANDING_CHOICES, standing_q, with_standing
 
 __all__ = [
@@ -43,32 +43,10 @@ __all__ = [
 ]
 
 
-def my_organization_ids(user) -> list[int]:
-    """`user_organization_ids`, computed once per user object (that is, once per request)."""
-    cached = getattr(user, "_tracker_org_ids", None)
-    if cached is None:
-        cached = user_organization_ids(user)
-        if user.is_authenticated:
-            user._tracker_org_ids = cached
-    return cached
-
-
-def visible_tasks(user) -> QuerySet[models.Task]:
-    """`scoping.tasks_visible_to` with the organization ids computed once per request."""
-    qs = models.Task.objects.all()
-    if user.is_superuser:
-        return qs
-    return qs.filter(task_visibility_q(my_organization_ids(user)))
-
-
-def visible_directives(user) -> QuerySet[models.Directive]:
-    """`scoping.directives_visible_to` with the organization ids computed once per request."""
-    qs = models.Directive.objects.all()
-    if user.is_superuser:
-        return qs
-    ids = my_organization_ids(user)
-    tasks = visible_tasks(user).filter(directive_id=OuterRef("pk"))
-    return qs.filter(Q(issuer_id__in=ids) | Q(Exists(tasks)))
+# The scoping rules live in selectors.scoping; these names are kept for the callers here.
+my_organization_ids = user_organization_ids
+visible_tasks = tasks_visible_to
+visible_directives = directives_visible_to
 
 
 def organizations_in_view(user) -> QuerySet[models.Organization]:
