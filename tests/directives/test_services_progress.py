@@ -12,10 +12,6 @@ from tests.factories import MembershipFactory, TaskFactory, UserFactory
 
 @pytest.mark.django_db(transaction=True)
 def test_two_reports_sent_at_the_same_moment_are_both_kept_and_the_latest_wins():
-    if connection.vendor == "sqlite":
-        # The in-memory test database's shared cache answers "table is locked" instead of
-        # waiting; the file database of the zero-setup default waits (WAL, 20 s timeout).
-        pytest.skip("concurrent writers are tested on PostgreSQL (CI runs the suite on both)")
     task = TaskFactory()
     reporters = []
     for name in ("a", "b"):

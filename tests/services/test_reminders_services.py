@@ -110,8 +110,6 @@ def test_the_sweep_task_on_a_real_worker_delivers_one_digest_per_recipient(plann
 
 
 def test_two_concurrent_sweeps_insert_each_row_once(planned_world):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serializes writers; the concurrent case is run on PostgreSQL")
     results: list[int] = []
     barrier = threading.Barrier(2)
 
