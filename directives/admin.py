@@ -205,13 +205,11 @@ class DirectiveAdmin(TaskRatesMixin, admin.ModelAdmin):
             self.message_user(request, warning, messages.WARNING)
 
 
-class ProgressReportInline(admin.TabularInline):
-    model = models.ProgressReport
+class HistoryInline(admin.TabularInline):
+    """A task's history on its admin page: shown, never added to, changed or deleted there."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "organization", "status", "percent", "completed_on", "note"]
-    readonly_fields = fields
-    ordering = ["-created_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -220,10 +218,15 @@ class ProgressReportInline(admin.TabularInline):
         return False
 
 
-class ExtensionInline(admin.TabularInline):
+class ProgressReportInline(HistoryInline):
+    model = models.ProgressReport
+    fields = ["created_at", "author", "organization", "status", "percent", "completed_on", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+class ExtensionInline(HistoryInline):
     model = models.ExtensionRequest
-    extra = 0
-    can_delete = False
     fields = [
         "created_at",
         "requested_by",
@@ -238,25 +241,11 @@ class ExtensionInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class TaskEventInline(admin.TabularInline):
+class TaskEventInline(HistoryInline):
     model = models.TaskEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "kind", "actor", "summary"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Task)
@@ -304,6 +293,11 @@ class TargetSnapshotAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the application (reports, decisions, the outbox, logs): read here only."""
+
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -319,9 +313,6 @@ class ProgressReportAdmin(ReadOnlyAdmin):
     search_fields = ["task__path", "note"]
     raw_id_fields = ["task"]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(models.ExtensionRequest)
 class ExtensionRequestAdmin(ReadOnlyAdmin):
@@ -329,9 +320,6 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
     list_select_related = ["task", "organization"]
     raw_id_fields = ["task"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(models.ReminderPolicy)
@@ -350,9 +338,6 @@ class NotificationAdmin(ReadOnlyAdmin):
     raw_id_fields = ["task"]
     actions = ["retry_failed"]
 
-    def has_add_permission(self, request):
-        return False
-
     @admin.action(description=_("Gửi lại các thông báo gửi lỗi đã chọn"), permissions=["view"])
     def retry_failed(self, request, queryset):
         count = services.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
@@ -362,9 +347,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 @admin.register(models.SweepRun)
 class SweepRunAdmin(ReadOnlyAdmin):
     list_display = ["for_date", "started_at", "finished_at", "planned", "sent", "failed"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 # Import of a directive's text: a "Nhập từ văn bản" button on the directive changelist,
@@ -381,9 +363,6 @@ class AccessEventAdmin(ReadOnlyAdmin):
     search_fields = ["username", "ip_address", "path"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser

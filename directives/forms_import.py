@@ -206,28 +206,25 @@ class TaskReviewForm(forms.Form):
         return [" ".join(line.split()) for line in raw.replace(";", "\n").splitlines() if line.strip()]
 
 
+def _amount_field(label) -> forms.DecimalField:
+    """A figure's amount: optional, not negative, read in the active language's number format."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        localize=True,
+        error_messages={"min_value": _lazy("Không được âm."), "invalid": _lazy("Nhập một số không âm.")},
+    )
+
+
 class FigureReviewForm(forms.Form):
     include = forms.BooleanField(label=_lazy("Giữ"), required=False)
     label = forms.CharField(label=_lazy("Chỉ tiêu"), max_length=500, required=False)
     unit = forms.CharField(label=_lazy("Đơn vị tính"), max_length=64, required=False)
-    achieved = forms.DecimalField(
-        label=_lazy("Đã đạt"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        localize=True,
-        error_messages={"min_value": _lazy("Không được âm."), "invalid": _lazy("Nhập một số không âm.")},
-    )
-    total = forms.DecimalField(
-        label=_lazy("Tổng"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        localize=True,
-        error_messages={"min_value": _lazy("Không được âm."), "invalid": _lazy("Nhập một số không âm.")},
-    )
+    achieved = _amount_field(_lazy("Đã đạt"))
+    total = _amount_field(_lazy("Tổng"))
 
     def clean(self):
         cleaned = super().clean()
