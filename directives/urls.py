@@ -1,12 +1,13 @@
 from django.urls import path
 
-from directives.views import dashboard, imports, reminders, tasks
+from directives.views import dashboard, imports, inbox, reminders, tasks
 
 app_name = "directives"
 
 urlpatterns = [
     # Tasks, directives, progress, extensions, targets (views/tasks.py)
     path("", tasks.home, name="home"),
+    path("inbox/", inbox.inbox, name="inbox"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/export.xlsx", tasks.task_list_xlsx, name="task_list_xlsx"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),

@@ -1,0 +1,235 @@
+"""The inbox, "Việc cần xử lý": what waits for the user, in sections, each line linking to
+the place where it is handled; handling it (deciding, answering, reporting) removes it.
+
+For the managers of an issuing body: the extension requests waiting for a decision and the
+overdue and due-soon tasks of the directives it issued. For every member of a lead body: its
+tasks overdue or due within `DUE_SOON_DAYS`. Tasks the user's own body leads are listed once,
+under the body's sections, not again under the issuer's.
+
+`inbox_count` is the figure shown in the navigation on every page: one query (scalar
+subqueries), whatever the data size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives import models
+from directives.domain.status import Standing
+from directives.selectors.standing import standing_q
+
+__all__ = ["DUE_SOON_DAYS", "InboxItem", "InboxSection", "inbox_count", "inbox_for", "inbox_roles"]
+
+DUE_SOON_DAYS = 7
+SECTION_LIMIT = 50
+
+ACTING = (models.Membership.Role.REPORTER, models.Membership.Role.MANAGER)
+MANAGER = models.Membership.Role.MANAGER
+
+
+@dataclass
+class InboxItem:
+    url: str
+    title: str
+    detail: str = ""
+    task: models.Task | None = None
+    since: date | None = None
+
+
+@dataclass
+class InboxSection:
+    code: str
+    title: str
+    count: int
+    items: list[InboxItem] = field(default_factory=list)
+    more_url: str = ""
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.items))
+
+
+@dataclass(frozen=True)
+class InboxRoles:
+    """The organization ids the inbox reads for (tuples, or subqueries for the count);
+    `everything` for a superuser."""
+
+    managed: tuple[int, ...] | QuerySet
+    acting: tuple[int, ...] | QuerySet
+    member: tuple[int, ...] | QuerySet
+    everything: bool = False
+
+
+def inbox_roles(user) -> InboxRoles:
+    """The user's organizations by role, kept on the user object for one request."""
+    cached = getattr(user, "_tracker_inbox_roles", None)
+    if cached is not None:
+        return cached
+    rows = list(
+        models.Membership.objects.filter(user=user, organization__is_active=True).values_list("organization_id", "role")
+    )
+    roles = InboxRoles(
+        managed=tuple(o for o, r in rows if r == MANAGER),
+        acting=tuple(o for o, r in rows if r in ACTING),
+        member=tuple(o for o, _r in rows),
+        everything=user.is_superuser,
+    )
+    user._tracker_inbox_roles = roles
+    return roles
+
+
+def _open_q(today: date) -> Q:
+    return standing_q(today, Standing.IN_PROGRESS) | standing_q(today, Standing.NOT_STARTED)
+
+
+def _due_soon_q(today: date) -> Q:
+    return _open_q(today) & Q(deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+
+
+def _overdue_q(today: date) -> Q:
+    return standing_q(today, Standing.OVERDUE)
+
+
+def _active_tasks() -> QuerySet[models.Task]:
+    return models.Task.objects.filter(directive__status=models.Directive.Status.ACTIVE)
+
+
+def _issued_tasks(roles: InboxRoles) -> QuerySet[models.Task]:
+    """Tasks of the directives the user's bodies issued (as manager), not led by their bodies."""
+    qs = _active_tasks()
+    if not roles.everything:
+        qs = qs.filter(directive__issuer_id__in=roles.managed)
+    return qs.exclude(lead_id__in=roles.member)
+
+
+def _led_tasks(roles: InboxRoles) -> QuerySet[models.Task]:
+    return _active_tasks().filter(lead_id__in=roles.member)
+
+
+def _pending_extensions(roles: InboxRoles) -> QuerySet[models.ExtensionRequest]:
+    qs = models.ExtensionRequest.objects.filter(state=models.ExtensionRequest.State.PENDING)
+    if not roles.everything:
+        qs = qs.filter(task__directive__issuer_id__in=roles.managed)
+    return qs
+
+
+def _roles_as_subqueries(user) -> InboxRoles:
+    """The same as `inbox_roles`, as subqueries: the navigation's count then needs one query."""
+    memberships = models.Membership.objects.filter(user=user, organization__is_active=True)
+    return InboxRoles(
+        managed=memberships.filter(role=MANAGER).values("organization_id"),
+        acting=memberships.filter(role__in=ACTING).values("organization_id"),
+        member=memberships.values("organization_id"),
+        everything=user.is_superuser,
+    )
+
+
+def _task_queries(roles: InboxRoles, today: date, every_section: bool = False) -> dict[str, QuerySet[models.Task]]:
+    queries = {}
+    if every_section or roles.member:
+        led = _led_tasks(roles)
+        queries["overdue"] = led.filter(_overdue_q(today))
+        queries["due_soon"] = led.filter(_due_soon_q(today))
+    if every_section or roles.managed or roles.everything:
+        issued = _issued_tasks(roles)
+        queries["issued_overdue"] = issued.filter(_overdue_q(today))
+        queries["issued_due_soon"] = issued.filter(_due_soon_q(today))
+    return queries
+
+
+def _count_subquery(qs: QuerySet) -> Subquery:
+    """`SELECT COUNT(*) FROM (qs)` as a scalar subquery (no GROUP BY)."""
+    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def inbox_count(user, *, today: date | None = None) -> int:
+    """How many lines the inbox has, in one query."""
+    if not user.is_authenticated:
+        return 0
+    today = today or timezone.localdate()
+    roles = getattr(user, "_tracker_inbox_roles", None) or _roles_as_subqueries(user)
+    subqueries = {}
+    ids = Q()
+    for qs in _task_queries(roles, today, every_section=True).values():
+        ids |= Q(pk__in=qs.values("pk"))
+    subqueries["tasks"] = _count_subquery(models.Task.objects.filter(ids))
+    subqueries["extensions"] = _count_subquery(_pending_extensions(roles))
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries).first()
+    return sum(v or 0 for v in (row or {}).values())
+
+
+def _task_item(task: models.Task, today: date) -> InboxItem:
+    if task.deadline and task.deadline < today:
+        detail = _("quá hạn %(n)s ngày") % {"n": (today - task.deadline).days}
+    elif task.deadline:
+        detail = _("còn %(n)s ngày") % {"n": (task.deadline - today).days}
+    else:
+        detail = ""
+    return InboxItem(
+        url=reverse("directives:task_detail", args=[task.pk]),
+        title=f"{task.directive.number or task.directive} · {task.path} {task.text[:140]}",
+        detail=str(detail),
+        task=task,
+        since=task.deadline,
+    )
+
+
+TASK_SECTIONS = {
+    "overdue": _("Nhiệm vụ đơn vị chủ trì đã quá hạn"),
+    "due_soon": _("Nhiệm vụ đơn vị chủ trì sắp đến hạn (7 ngày)"),
+    "issued_overdue": _("Nhiệm vụ thuộc văn bản đơn vị ban hành đã quá hạn"),
+    "issued_due_soon": _("Nhiệm vụ thuộc văn bản đơn vị ban hành sắp đến hạn (7 ngày)"),
+}
+
+
+def inbox_for(user, *, today: date | None = None, limit: int = SECTION_LIMIT) -> list[InboxSection]:
+    """The user's inbox: the non-empty sections, most urgent first, each with at most `limit`
+    lines and the total count."""
+    today = today or timezone.localdate()
+    roles = inbox_roles(user)
+    sections: list[InboxSection] = []
+
+    if roles.managed or roles.everything:
+        qs = _pending_extensions(roles).select_related("task", "task__directive", "organization")
+        count = qs.count()
+        if count:
+            items = [
+                InboxItem(
+                    url=reverse("directives:task_detail", args=[e.task_id]) + "#pending-h",
+                    title=f"{e.task.directive.number or e.task.directive} · {e.task.path} {e.task.text[:140]}",
+                    detail=str(
+                        _("%(org)s đề nghị gia hạn đến %(date)s")
+                        % {"org": e.organization, "date": e.requested_deadline.strftime("%d/%m/%Y")}
+                    ),
+                    task=e.task,
+                    since=timezone.localdate(e.created_at),
+                )
+                for e in qs.order_by("created_at", "id")[:limit]
+            ]
+            sections.append(InboxSection("extensions", str(_("Đề nghị gia hạn chờ quyết định")), count, items))
+
+    task_list_url = reverse("directives:task_list")
+    more_urls = {
+        "overdue": f"{task_list_url}?standing=overdue&role=lead",
+    }
+    if len(roles.managed) == 1:
+        more_urls["issued_overdue"] = f"{task_list_url}?standing=overdue&issuer={roles.managed[0]}"
+    for code, qs in _task_queries(roles, today).items():
+        count = qs.count()
+        if not count:
+            continue
+        rows = qs.select_related("directive", "lead").order_by("deadline", "directive_id", "position", "id")[:limit]
+        items = [_task_item(t, today) for t in rows]
+        if code.startswith("issued"):
+            for item, task in zip(items, rows, strict=True):
+                item.detail = f"{task.lead or '—'} · {item.detail}"
+        sections.append(InboxSection(code, str(TASK_SECTIONS[code]), count, items, more_urls.get(code, "")))
+    return sections
