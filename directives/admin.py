@@ -6,8 +6,10 @@ stay fast at 100k tasks.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, FloatField, Q
 from django.db.models.functions import Cast, ExtractYear, NullIf
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,8 +110,47 @@ class IssuedYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HistoryGuardMixin:
+    """Deleting a directive or task that has a history is refused, with the reason, on the admin's
+    own confirmation page (single and bulk delete): the tasks are listed as protected."""
+
+    def history_tasks(self, objs):
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = list(models.tasks_with_history(self.history_tasks(objs)).only("pk", "path").order_by("position")[:11])
+        if kept:  # the reason, instead of "you may not delete progress reports"
+            return deleted, model_count, set(), [models.history_message(kept), *protected]
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        self.delete_service(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_service(obj, request.user)
+
+
+class TaskInlineFormSet(BaseInlineFormSet):
+    """A task with a history is never deleted from the directive page: the formset says why."""
+
+    def clean(self):
+        super().clean()
+        doomed = [f.instance.pk for f in self.deleted_forms if f.instance.pk]
+        if doomed:
+            kept = list(
+                models.tasks_with_history(models.Task.objects.filter(pk__in=models.task_subtree_ids(doomed)))
+                .only("pk", "path")
+                .order_by("position")[:11]
+            )
+            if kept:
+                raise ValidationError(models.history_message(kept))
+
+
 class TaskInline(admin.TabularInline):
     model = models.Task
+    formset = TaskInlineFormSet
     extra = 0
     fields = ["path", "position", "text", "lead", "supporters", "deadline", "deadline_period", "status", "progress"]
     autocomplete_fields = ["lead", "supporters"]
@@ -138,7 +179,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(models.Directive)
-class DirectiveAdmin(TaskRatesMixin, admin.ModelAdmin):
+class DirectiveAdmin(HistoryGuardMixin, TaskRatesMixin, admin.ModelAdmin):
     list_display = ["number", "kind", "short_title", "issuer", "issued_on", "status", *RATE_COLUMNS]
     list_filter = ["kind", "status", ("issuer", admin.RelatedOnlyFieldListFilter), IssuedYearFilter]
     list_select_related = ["issuer"]
@@ -157,6 +198,12 @@ class DirectiveAdmin(TaskRatesMixin, admin.ModelAdmin):
     @admin.display(description=_("trích yếu"), ordering="title")
     def short_title(self, obj):
         return obj.title[:90]
+
+    def history_tasks(self, objs):
+        return models.Task.objects.filter(directive__in=[o.pk for o in objs])
+
+    def delete_service(self, obj, user):
+        services.directive_delete(directive=obj, actor=user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Figures and targets above the inlines (templates/admin/directives/directive/change_form.html)."""
@@ -191,8 +238,8 @@ class DirectiveAdmin(TaskRatesMixin, admin.ModelAdmin):
         if formset.model is not models.Task:
             return super().save_formset(request, form, formset, change)
         tasks = formset.save(commit=False)
-        for task in formset.deleted_objects:
-            task.delete()
+        for task in formset.deleted_objects:  # TaskInlineFormSet refused any with a history
+            services.task_delete(task=task, actor=request.user)
         changed = {id(f.instance): f.changed_data for f in formset.forms}
         for task in tasks:
             created = task.pk is None
@@ -249,7 +296,7 @@ class TaskEventInline(HistoryInline):
 
 
 @admin.register(models.Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(HistoryGuardMixin, admin.ModelAdmin):
     list_display = ["path", "short_text", "directive", "lead", "deadline", "status", "progress"]
     list_filter = ["status", "directive__kind"]
     list_select_related = ["directive", "directive__issuer", "lead"]
@@ -266,6 +313,13 @@ class TaskAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.task_save(task=obj, actor=request.user, changed_fields=form.changed_data if change else None)
+
+    def history_tasks(self, objs):
+        return models.Task.objects.filter(pk__in=models.task_subtree_ids([o.pk for o in objs]))
+
+    def delete_service(self, obj, user):
+        if models.Task.objects.filter(pk=obj.pk).exists():  # a parent deleted earlier took it along
+            services.task_delete(task=obj, actor=user)
 
 
 @admin.register(models.Target)

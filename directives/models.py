@@ -100,6 +100,15 @@ class Organization(TimeStamped):
         _("email liên hệ"), blank=True, validators=[validate_email_list], help_text=_("Cách nhau bởi dấu phẩy.")
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Cơ quan do người nhập văn bản đề xuất; chờ cán bộ quản trị xác nhận (chưa hoạt động)."),
+    )
     wants_support_digest = models.BooleanField(
         _("nhận bản tin phối hợp"),
         default=False,
@@ -227,6 +236,11 @@ class Directive(Searchable, TimeStamped):
     def period_obj(self) -> Period | None:
         return Period.from_code(self.period) if self.period else None
 
+    def delete(self, *args, **kwargs):
+        """Refused when one of its tasks has a history (see `tasks_with_history`)."""
+        refuse_deleting_history(Task.objects.filter(directive_id=self.pk))
+        return super().delete(*args, **kwargs)
+
 
 def attachment_path(instance: DirectiveAttachment, filename: str) -> str:
     return f"attachments/{instance.directive_id}/{filename}"
@@ -310,6 +324,19 @@ class Task(Searchable, TimeStamped):
     progress = models.PositiveSmallIntegerField(
         _("tiến độ (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    added_on = models.DateField(
+        _("bổ sung ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: nhiệm vụ có từ ngày ban hành văn bản. Có ngày: bổ sung khi cập nhật văn bản."),
+    )
+    retired_on = models.DateField(
+        _("thôi theo dõi từ ngày"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Nhiệm vụ không còn trong văn bản (đã cập nhật); lịch sử được giữ, không tính vào tỷ lệ."),
+    )
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -348,6 +375,11 @@ class Task(Searchable, TimeStamped):
             cancelled=self.status == self.Status.CANCELLED,
             started=self.status != self.Status.NOT_STARTED or self.progress > 0,
         )
+
+    def delete(self, *args, **kwargs):
+        """Refused when this task or one of its subtasks has a history (see `tasks_with_history`)."""
+        refuse_deleting_history(Task.objects.filter(pk__in=task_subtree_ids([self.pk])))
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -686,3 +718,59 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.username} · {self.ip_address}"
+
+
+# -- history is never lost -----------------------------------------------------------------
+
+#: Timeline entries that are not, by themselves, a history worth keeping: the import wrote them.
+NO_HISTORY_EVENTS = (TaskEvent.Kind.CREATED, TaskEvent.Kind.EDITED)
+
+
+class HistoryKeptError(models.ProtectedError):
+    """Deleting would lose progress reports, extensions, reminders or a timeline."""
+
+
+def tasks_with_history(tasks: models.QuerySet) -> models.QuerySet:
+    """The tasks of `tasks` that have a history: a progress report, an extension request, a
+    reminder, or a timeline entry beyond their creation and edits. Such tasks are never deleted;
+    a task that is no longer in its directive is retired (`retired_on`)."""
+    from django.db.models import Exists, OuterRef
+
+    def has(model, **extra):
+        return Exists(model.objects.filter(task_id=OuterRef("pk"), **extra))
+
+    return tasks.filter(
+        Q(has(ProgressReport))
+        | Q(has(ExtensionRequest))
+        | Q(has(Notification))
+        | Q(Exists(TaskEvent.objects.filter(task_id=OuterRef("pk")).exclude(kind__in=NO_HISTORY_EVENTS)))
+    )
+
+
+def task_subtree_ids(ids: list[int]) -> list[int]:
+    """`ids` and the ids of all their subtasks (a task's children are deleted with it)."""
+    found, frontier = list(ids), list(ids)
+    while frontier:
+        frontier = list(Task.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [pk for pk in frontier if pk not in found]
+        found += frontier
+    return found
+
+
+def history_message(tasks: list[Task]) -> str:
+    paths = ", ".join(t.path for t in tasks[:10]) + (" …" if len(tasks) > 10 else "")
+    return str(
+        _(
+            "Không xóa được: nhiệm vụ %(paths)s đã có báo cáo tiến độ, gia hạn, đôn đốc hoặc lịch sử. "
+            "Lịch sử không bao giờ bị xóa; hãy chuyển nhiệm vụ sang “Tạm dừng / Hủy” hoặc cập nhật văn bản "
+            "để nhiệm vụ được đánh dấu thôi theo dõi."
+        )
+    ) % {"paths": paths}
+
+
+def refuse_deleting_history(tasks: models.QuerySet) -> None:
+    """Raise `HistoryKeptError` (a ProtectedError, with a Vietnamese message) when any of `tasks`
+    has a history."""
+    kept = list(tasks_with_history(tasks).only("pk", "path").order_by("position", "pk")[:11])
+    if kept:
+        raise HistoryKeptError(history_message(kept), set(kept))

@@ -39,27 +39,38 @@ def user_organization_ids(user, *, roles: tuple[str, ...] | None = None) -> list
     return ids
 
 
-def task_visibility_q(org_ids: list[int]) -> Q:
-    """Tasks a member of `org_ids` may read: led or supported by them, or of directives they issued."""
+def task_visibility_q(org_ids: list[int], *, user_id: int | None = None) -> Q:
+    """Tasks a member of `org_ids` may read: led or supported by them, or of directives they
+    issued; with `user_id`, also the tasks of the directives that user imported (created)."""
     supported = models.Task.supporters.through.objects.filter(task_id=OuterRef("pk"), organization_id__in=org_ids)
-    return Q(lead_id__in=org_ids) | Q(directive__issuer_id__in=org_ids) | Q(Exists(supported))
+    q = Q(lead_id__in=org_ids) | Q(directive__issuer_id__in=org_ids) | Q(Exists(supported))
+    if user_id is not None:
+        q |= Q(directive__created_by_id=user_id)
+    return q
 
 
 def tasks_visible_to(user) -> QuerySet[models.Task]:
-    """Tasks the user may read. Superusers see all; others see their organizations' tasks."""
+    """Tasks the user may read. Superusers see all; others see their organizations' tasks and
+    those of the directives they imported (an importer always sees his import)."""
     qs = models.Task.objects.all()
     if user.is_superuser:
         return qs
-    return qs.filter(task_visibility_q(user_organization_ids(user)))
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(task_visibility_q(user_organization_ids(user), user_id=user.pk))
 
 
 def directives_visible_to(user) -> QuerySet[models.Directive]:
+    """Directives the user may read: issued by his organizations, holding a task he may read, or
+    imported (created) by him."""
     qs = models.Directive.objects.all()
     if user.is_superuser:
         return qs
+    if not user.is_authenticated:
+        return qs.none()
     org_ids = user_organization_ids(user)
     visible_tasks = tasks_visible_to(user).filter(directive_id=OuterRef("pk"))
-    return qs.filter(Q(issuer_id__in=org_ids) | Q(Exists(visible_tasks)))
+    return qs.filter(Q(issuer_id__in=org_ids) | Q(created_by_id=user.pk) | Q(Exists(visible_tasks)))
 
 
 def directive_warnings(*, directive: models.Directive) -> list[str]:

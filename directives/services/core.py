@@ -52,7 +52,10 @@ class ImportResult:
 
 
 def _resolve_bodies(
-    names: list[str], organizations: dict[str, models.Organization] | None, create_missing: bool
+    names: list[str],
+    organizations: dict[str, models.Organization] | None,
+    create_missing: bool,
+    proposed_by=None,
 ) -> list[models.Organization]:
     found = []
     for name in names:
@@ -62,9 +65,46 @@ def _resolve_bodies(
             org = models.Organization.objects.filter(name__iexact=name.strip()).first()
         if org is None and create_missing:
             org = organization_get_or_create(name=name)
+            if proposed_by is not None and org.proposed_by_id is None and org.is_active:
+                # A manager's new body is a proposal until a staff user confirms it.
+                org.is_active, org.proposed_by = False, proposed_by
+                org.save(update_fields=["is_active", "proposed_by", "updated_at"])
         if org is not None and org not in found:
             found.append(org)
     return found
+
+
+def _user_roles(user) -> dict[int, str]:
+    return dict(
+        models.Membership.objects.filter(user=user, organization__is_active=True).values_list("organization_id", "role")
+    )
+
+
+def import_refusal(*, actor, issuer: models.Organization | None, update: models.Directive | None) -> str | None:
+    """Why `actor` may not import this draft, or None when he may.
+
+    `actor=None` is the operator at the command line (`manage.py import_directive`): trusted.
+    Staff users and managers may import; a manager names as issuer only an organization he
+    manages (staff any), and updates only a directive he may edit (`can_edit_directive`, the
+    rule of the directive edit page).
+    """
+    from directives import permissions
+
+    if actor is None:
+        return None
+    if not actor.is_authenticated:
+        return _("Cần đăng nhập để nhập văn bản.")
+    roles = _user_roles(actor)
+    privileged = actor.is_staff or actor.is_superuser
+    if not privileged and models.Membership.Role.MANAGER not in roles.values():
+        return _("Chỉ cán bộ quản trị hoặc quản lý đơn vị được nhập văn bản.")
+    if update is not None and not permissions.can_edit_directive(actor, update, roles):
+        return _(
+            "Bạn không có quyền cập nhật văn bản %(directive)s: chỉ quản lý của cơ quan ban hành được cập nhật."
+        ) % {"directive": update}
+    if not privileged and (issuer is None or roles.get(issuer.pk) != models.Membership.Role.MANAGER):
+        return _("Cơ quan ban hành phải là đơn vị bạn quản lý.")
+    return None
 
 
 @transaction.atomic
@@ -81,12 +121,24 @@ def directive_import(
 
     `organizations` maps casefolded body names (as written in the draft) to the organizations
     the reviewer picked; names not in it are looked up by exact name, and created when
-    `create_missing_bodies`. With `update`, that directive's tasks, targets and citations are
-    replaced by the draft's (progress history of tasks whose path stays is kept).
+    `create_missing_bodies` (as inactive proposals when the actor is not staff). The refusals
+    are those of `import_refusal` (PermissionDenied with its message).
+
+    With `update`, the directive's tasks are matched by path: kept tasks keep their history,
+    new ones are marked `added_on` today, and a task no longer in the text is retired
+    (`retired_on` today), never deleted. Targets are matched by label; a target with quarterly
+    snapshots is kept even when the text no longer has it.
     """
     issuer = None
+    privileged = actor is None or actor.is_staff or actor.is_superuser
     if draft.issuer:
-        issuer = _resolve_bodies([draft.issuer], organizations, create_missing=True)[0]
+        issuer = _resolve_bodies([draft.issuer], organizations, create_missing=privileged)
+        issuer = issuer[0] if issuer else None
+    refusal = import_refusal(actor=actor, issuer=issuer, update=update)
+    if refusal:
+        raise PermissionDenied(refusal)
+    proposer = None if privileged else actor
+    today = timezone.localdate()
     directive = update or models.Directive(created_by=actor)
     directive.kind = draft.kind or models.Directive.Kind.OTHER
     directive.number = draft.number.strip()
@@ -103,6 +155,7 @@ def directive_import(
     directive.save()
 
     existing = {t.path: t for t in directive.tasks.all()} if update else {}
+    existing_ids = {t.pk for t in existing.values()}
     by_ref: dict[str, models.Task] = {}
     kept: set[int] = set()
     for position, item in enumerate((t for t in draft.tasks if t.include), start=1):
@@ -112,33 +165,59 @@ def directive_import(
         task.parent = by_ref.get(item.parent_ref) if item.parent_ref else None
         task.deadline = item.due
         task.deadline_period = period_code_of(item.due_period)
-        leads = _resolve_bodies(item.lead, organizations, create_missing_bodies)
+        leads = _resolve_bodies(item.lead, organizations, create_missing_bodies, proposer)
         task.lead = leads[0] if leads else None
+        returning = task.pk is not None and task.retired_on is not None
+        task.retired_on = None
+        if update and task.pk is None:
+            task.added_on = today
         task.full_clean(validate_unique=False)
         task.save()
-        supporters = _resolve_bodies(item.support, organizations, create_missing_bodies)
+        supporters = _resolve_bodies(item.support, organizations, create_missing_bodies, proposer)
         task.supporters.set([o for o in supporters + leads[1:] if o != task.lead])
         by_ref[item.ref] = task
         kept.add(task.pk)
-        if task.pk not in {t.pk for t in existing.values()}:
+        if task.pk not in existing_ids:
             models.TaskEvent.objects.create(task=task, kind=models.TaskEvent.Kind.CREATED, actor=actor)
+        elif returning:
+            models.TaskEvent.objects.create(
+                task=task,
+                kind=models.TaskEvent.Kind.EDITED,
+                actor=actor,
+                summary=_("Theo dõi lại: nhiệm vụ có lại trong văn bản cập nhật"),
+                changes={"retired_on": None},
+            )
+    targets = 0
+    kept_targets: set[int] = set()
+    old_targets = {t.label: t for t in directive.targets.all()} if update else {}
     if update:
-        directive.tasks.exclude(pk__in=kept).delete()
-        directive.targets.all().delete()
+        retiring = list(directive.tasks.exclude(pk__in=kept).filter(retired_on=None).values_list("pk", flat=True))
+        models.Task.objects.filter(pk__in=retiring).update(retired_on=today, updated_at=timezone.now())
+        models.TaskEvent.objects.bulk_create(
+            models.TaskEvent(
+                task_id=pk,
+                kind=models.TaskEvent.Kind.EDITED,
+                actor=actor,
+                summary=_("Thôi theo dõi: nhiệm vụ không còn trong văn bản cập nhật"),
+                changes={"retired_on": today.isoformat()},
+            )
+            for pk in retiring
+        )
         directive.citations.all().delete()
 
-    targets = 0
     for fig in (f for f in draft.figures if f.include):
-        target = models.Target(
-            directive=directive,
-            label=fig.label[:500] or fig.unit,
-            unit=fig.unit[:64],
-            total=fig.total,
-            achieved=fig.achieved,
-        )
+        label = fig.label[:500] or fig.unit
+        target = old_targets.get(label) or models.Target(directive=directive, label=label)
+        target.unit = fig.unit[:64]
+        target.total = fig.total
+        if target.pk is None:
+            target.achieved = fig.achieved
         target.full_clean()
         target.save()
+        kept_targets.add(target.pk)
         targets += 1
+    if update:
+        directive.targets.exclude(pk__in=kept_targets).filter(snapshots=None).delete()
 
     citations = 0
     seen: set[str] = set()
@@ -181,6 +260,21 @@ def directive_update(*, directive: models.Directive, actor, changed_fields: list
     return directive
 
 
+@transaction.atomic
+def directive_delete(*, directive: models.Directive, actor=None) -> None:
+    """Delete a directive entered by mistake; refused (ValidationError) when one of its tasks has
+    a history: progress reports, extensions, reminders, a timeline beyond its creation."""
+    _refuse_history(models.Task.objects.filter(directive_id=directive.pk))
+    directive.delete()
+
+
+def _refuse_history(tasks) -> None:
+    try:
+        models.refuse_deleting_history(tasks)
+    except models.HistoryKeptError as error:
+        raise ValidationError(error.args[0], code="history") from None
+
+
 # -- tasks -------------------------------------------------------------------------------
 
 
@@ -201,6 +295,14 @@ def task_save(*, task: models.Task, actor=None, changed_fields: list[str] | None
             changes={"fields": changed_fields},
         )
     return task
+
+
+@transaction.atomic
+def task_delete(*, task: models.Task, actor=None) -> None:
+    """Delete a task entered by mistake, with its subtasks; refused (ValidationError) when it or a
+    subtask has a history. A task that is no longer in its directive is retired instead."""
+    _refuse_history(models.Task.objects.filter(pk__in=models.task_subtree_ids([task.pk])))
+    task.delete()
 
 
 @transaction.atomic
@@ -373,13 +475,16 @@ def require(condition: bool) -> None:
 
 __all__ = [
     "ImportResult",
+    "directive_delete",
     "directive_import",
     "directive_update",
     "extension_decide",
     "extension_request",
+    "import_refusal",
     "organization_get_or_create",
     "require",
     "target_update",
     "task_report_progress",
+    "task_delete",
     "task_save",
 ]

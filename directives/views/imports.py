@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directives import models, services
+from directives import models, selectors, services
 from directives.drafts import draft_from_contract
 from directives.forms_import import (
     DirectiveMetaForm,
@@ -102,10 +102,11 @@ def _organizations():
     return list(models.Organization.objects.filter(is_active=True).only("id", "name", "short_name").order_by("name"))
 
 
-def _existing(number: str, issuer_id: int | None, issuer_name: str = "") -> models.Directive | None:
+def _existing(user, number: str, issuer_id: int | None, issuer_name: str = "") -> models.Directive | None:
+    """The directive with this number and issuer, among those the user may see."""
     if not number:
         return None
-    qs = models.Directive.objects.filter(number=number)
+    qs = selectors.directives_visible_to(user).filter(number=number)
     if issuer_id:
         qs = qs.filter(issuer_id=issuer_id)
     elif issuer_name:
@@ -158,7 +159,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
         references = ReferenceFormSet(request.POST, prefix="refs")
         if all([meta.is_valid(), tasks.is_valid(), figures.is_valid(), references.is_valid()]):
             reviewed = reviewed_draft(meta, tasks, figures, references, orgs_by_id=orgs_by_id, source_text=source_text)
-            existing = _existing(reviewed.draft.number, reviewed.issuer_id, reviewed.draft.issuer)
+            existing = _existing(request.user, reviewed.draft.number, reviewed.issuer_id, reviewed.draft.issuer)
             update = meta.cleaned_data.get("update_existing")
             if existing and not update:
                 meta.add_error(
@@ -176,6 +177,8 @@ def import_review(request: HttpRequest) -> HttpResponse:
                         organizations=reviewed.organizations,
                         create_missing_bodies=True,
                     )
+                except PermissionDenied as error:
+                    meta.add_error(None, str(error) or _("Bạn không có quyền nhập văn bản này."))
                 except ValidationError as error:
                     for message in error.messages:
                         meta.add_error(None, message)
@@ -197,6 +200,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
         else:
             issuer = request.POST.get("meta-issuer") or ""
             existing = _existing(  # raw POST values: no NUL, no id beyond a bigint
+                request.user,
                 (request.POST.get("meta-number") or "").replace("\x00", "").strip(),
                 int(issuer) if issuer.isascii() and issuer.isdigit() and len(issuer) <= 18 else None,
                 (request.POST.get("meta-issuer_new") or "").replace("\x00", "").strip(),
@@ -205,12 +209,16 @@ def import_review(request: HttpRequest) -> HttpResponse:
         draft = draft_from_contract(stored.get("contract") or {}, source_text=source_text)
         matcher = BodyMatcher([(o.pk, o.name, o.short_name) for o in orgs])
         initial = initial_from_draft(draft, matcher.match)
+        managed = selectors.user_organization_ids(request.user, roles=(models.Membership.Role.MANAGER,))
+        if not request.user.is_staff and managed and initial["meta"]["issuer"] not in {str(i) for i in managed}:
+            # A manager imports for his own organization: it is the default issuer.
+            initial["meta"]["issuer"], initial["meta"]["issuer_new"] = str(managed[0]), ""
         meta = DirectiveMetaForm(initial=initial["meta"], org_choices=choices, prefix="meta")
         tasks = TaskFormSet(initial=initial["tasks"], org_choices=choices, prefix="tasks")
         figures = FigureFormSet(initial=initial["figures"], prefix="figures")
         references = ReferenceFormSet(initial=initial["references"], prefix="refs")
         issuer = initial["meta"]["issuer"]
-        existing = _existing(draft.number, int(issuer) if issuer else None, initial["meta"]["issuer_new"])
+        existing = _existing(request.user, draft.number, int(issuer) if issuer else None, initial["meta"]["issuer_new"])
 
     return render(
         request,

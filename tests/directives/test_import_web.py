@@ -185,6 +185,8 @@ def test_a_bad_date_or_period_is_a_form_error(client, staff, bodies):
 
 
 def test_an_existing_number_is_flagged_and_updated_instead_of_duplicated(client, staff, bodies):
+    # Only a user who may edit the directive (a manager of its issuer) may update it (issue 10).
+    MembershipFactory(user=staff, organization=bodies["btctw"], role=models.Membership.Role.MANAGER)
     existing = models.Directive.objects.create(number="412-TB/BTCTW", issuer=bodies["btctw"], title="Bản cũ")
     old_task = models.Task.objects.create(directive=existing, path="II.1", text="Nội dung cũ", position=1)
     models.Task.objects.create(directive=existing, path="IX.9", text="Sẽ bị thay", position=2)
@@ -203,12 +205,18 @@ def test_an_existing_number_is_flagged_and_updated_instead_of_duplicated(client,
     assert models.Directive.objects.filter(number="412-TB/BTCTW").count() == 1
     existing.refresh_from_db()
     assert existing.title.startswith("Kết luận Hội nghị giao ban")
-    assert set(existing.tasks.values_list("path", flat=True)) == {"II.1", "II.2", "II.3"}
+    # A task missing from the new text is retired, never deleted (issue 10).
+    assert set(existing.tasks.filter(retired_on=None).values_list("path", flat=True)) == {"II.1", "II.2", "II.3"}
+    assert existing.tasks.get(path="IX.9").retired_on is not None
     assert existing.tasks.get(path="II.1").pk == old_task.pk  # same path: same task, history kept
 
 
-def test_the_review_page_warns_about_an_existing_number_up_front(client, staff):
-    models.Directive.objects.create(number="412-TB/BTCTW", title="Bản cũ")
+def test_the_review_page_warns_about_an_existing_number_up_front(client, bodies):
+    # Only among the directives the user may see (issue 10): here, his organization's, which is
+    # the default issuer of a manager's import.
+    manager = MembershipFactory(organization=bodies["btctw"], role=models.Membership.Role.MANAGER).user
+    client.force_login(manager)
+    models.Directive.objects.create(number="412-TB/BTCTW", issuer=bodies["btctw"], title="Bản cũ")
     paste(client)
     response = client.get(REVIEW)
     assert response.context["existing"] is not None
