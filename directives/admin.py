@@ -189,7 +189,7 @@ class DirectiveAdmin(HistoryGuardMixin, TaskRatesMixin, admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [TaskInline, TargetInline, CitationInline, AttachmentInline]
     fieldsets = [
-        (None, {"fields": ["kind", "number", "title", "issuer", "status"]}),
+        (None, {"fields": ["kind", "number", "title", "issuer", "status", "verification"]}),
         (_("Ngày tháng"), {"fields": ["meeting_date", "issued_on", "signer", "period"]}),
         (_("Văn bản gốc"), {"classes": ["collapse"], "fields": ["source_text"]}),
         (_("Lịch sử"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]}),
@@ -373,6 +373,22 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ["task", "organization", "previous_deadline", "requested_deadline", "state", "created_at"]
     list_filter = ["state"]
     list_select_related = ["task", "organization"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(models.CompletionClaim)
+class CompletionClaimAdmin(ReadOnlyAdmin):
+    list_display = ["task", "organization", "completed_on", "state", "created_at", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["task", "organization", "decided_by"]
+    raw_id_fields = ["task"]
+
+
+@admin.register(models.Explanation)
+class ExplanationAdmin(ReadOnlyAdmin):
+    list_display = ["task", "organization", "addressed_to", "due_on", "state", "created_at"]
+    list_filter = ["state"]
+    list_select_related = ["task", "organization", "addressed_to"]
     raw_id_fields = ["task"]
 
 

@@ -138,6 +138,53 @@ class ExtensionDecisionForm(forms.Form):
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Thẩm định"),
+        choices=[("accept", _("Xác nhận hoàn thành")), ("return", _("Trả lại"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        help_text=_("Bắt buộc khi trả lại."),
+    )
+
+
+class ExplanationRequestForm(forms.Form):
+    question = forms.CharField(
+        label=_("Nội dung yêu cầu giải trình"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    due_on = forms.DateField(label=_("Hạn giải trình"), input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].widget.format = "%d/%m/%Y"
+
+
+class ExplanationAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Nội dung giải trình"), widget=forms.Textarea(attrs={"rows": 3}), max_length=8000)
+    files = EvidenceField(
+        label=_("Tệp kèm theo"),
+        required=False,
+        help_text=_("pdf, docx, xlsx, doc, xls, png, jpg, txt; có thể chọn nhiều tệp."),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        errors = []
+        for upload in files:
+            try:
+                validate_evidence(upload)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
 class TargetUpdateForm(forms.Form):
     achieved = forms.DecimalField(
         label=_("Số đã đạt"), min_value=Decimal(0), max_digits=16, decimal_places=2, localize=True
@@ -166,7 +213,17 @@ class DirectiveEditForm(forms.ModelForm):
 
     class Meta:
         model = models.Directive
-        fields = ["kind", "number", "title", "meeting_date", "issued_on", "signer", "period", "status"]
+        fields = [
+            "kind",
+            "number",
+            "title",
+            "meeting_date",
+            "issued_on",
+            "signer",
+            "period",
+            "status",
+            "verification",
+        ]
         widgets = {"title": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -109,6 +109,14 @@ class Organization(TimeStamped):
         related_name="+",
         help_text=_("Cơ quan do người nhập văn bản đề xuất; chờ cán bộ quản trị xác nhận (chưa hoạt động)."),
     )
+    requires_verification = models.BooleanField(
+        _("thẩm định báo cáo hoàn thành"),
+        default=False,
+        help_text=_(
+            "Báo cáo “hoàn thành” nhiệm vụ của các văn bản do cơ quan ban hành chỉ được tính khi "
+            "cán bộ quản lý của cơ quan xác nhận."
+        ),
+    )
     wants_support_digest = models.BooleanField(
         _("nhận bản tin phối hợp"),
         default=False,
@@ -214,6 +222,20 @@ class Directive(Searchable, TimeStamped):
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+
+    class Verification(models.TextChoices):
+        INHERIT = "", _("Theo cơ quan ban hành")
+        REQUIRED = "required", _("Cần thẩm định")
+        NOT_REQUIRED = "not_required", _("Không cần thẩm định")
+
+    verification = models.CharField(
+        _("thẩm định báo cáo hoàn thành"),
+        max_length=16,
+        blank=True,
+        choices=Verification.choices,
+        default=Verification.INHERIT,
+        help_text=_("Báo cáo “hoàn thành” chỉ được tính khi cán bộ quản lý của cơ quan ban hành xác nhận."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -240,6 +262,14 @@ class Directive(Searchable, TimeStamped):
         """Refused when one of its tasks has a history (see `tasks_with_history`)."""
         refuse_deleting_history(Task.objects.filter(directive_id=self.pk))
         return super().delete(*args, **kwargs)
+
+    @property
+    def requires_verification(self) -> bool:
+        """Whether a "done" report waits for the issuer's acceptance: the directive's own
+        setting, else its issuer's."""
+        if self.verification:
+            return self.verification == self.Verification.REQUIRED
+        return bool(self.issuer_id and self.issuer.requires_verification)
 
 
 def attachment_path(instance: DirectiveAttachment, filename: str) -> str:
@@ -551,6 +581,156 @@ class ExtensionRequest(models.Model):
         return f"{self.task.path} → {self.requested_deadline:%d/%m/%Y}"
 
 
+class CompletionClaim(models.Model):
+    """A report of "done" waiting for the issuer's verification (thẩm định).
+
+    The task's state does not change while it waits; on acceptance the "done" progress report
+    is made through `task_report_progress` with the claimed completion date (`report`), so the
+    standing and the rates count only accepted completions. Returned claims stay as history.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        ACCEPTED = "accepted", _("Đã xác nhận")
+        RETURNED = "returned", _("Trả lại")
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="claims")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người báo cáo"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey(Organization, verbose_name=_("đơn vị báo cáo"), on_delete=models.PROTECT)
+    completed_on = models.DateField(_("ngày hoàn thành"))
+    note = models.TextField(_("nội dung báo cáo"), blank=True)
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("báo cáo lúc"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thẩm định"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
+    comment = models.TextField(_("ý kiến thẩm định"), blank=True)
+    report = models.OneToOneField(
+        ProgressReport,
+        verbose_name=_("báo cáo được tính"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claim",
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo hoàn thành chờ xác nhận")
+        verbose_name_plural = pgettext_lazy("plural", "báo cáo hoàn thành chờ xác nhận")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task"], condition=Q(state="pending"), name="claim_one_pending_per_task")
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="claim_state_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task.path} · {self.get_state_display()}"
+
+
+def claim_file_path(instance: ClaimFile, filename: str) -> str:
+    return f"claims/{instance.claim.task_id}/{filename}"
+
+
+class ClaimFile(models.Model):
+    claim = models.ForeignKey(CompletionClaim, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("tệp"), upload_to=claim_file_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp minh chứng hoàn thành")
+        verbose_name_plural = pgettext_lazy("plural", "tệp minh chứng hoàn thành")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Explanation(models.Model):
+    """A request for explanation (yêu cầu giải trình) from the issuer to the lead body, and
+    its answer. Open until answered; answered until the asker closes it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Chờ giải trình")
+        ANSWERED = "answered", _("Đã giải trình")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="explanations")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("đơn vị yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    addressed_to = models.ForeignKey(
+        Organization, verbose_name=_("đơn vị giải trình"), on_delete=models.PROTECT, related_name="explanations"
+    )
+    question = models.TextField(_("nội dung yêu cầu"))
+    due_on = models.DateField(_("hạn giải trình"))
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    answer = models.TextField(_("nội dung giải trình"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giải trình"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu giải trình")
+        verbose_name_plural = pgettext_lazy("plural", "yêu cầu giải trình")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "due_on"], name="explanation_state_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task.path} · {self.get_state_display()}"
+
+
+def explanation_file_path(instance: ExplanationFile, filename: str) -> str:
+    return f"explanations/{instance.explanation.task_id}/{filename}"
+
+
+class ExplanationFile(models.Model):
+    explanation = models.ForeignKey(Explanation, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("tệp"), upload_to=explanation_file_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp giải trình")
+        verbose_name_plural = pgettext_lazy("plural", "tệp giải trình")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class TaskEvent(models.Model):
     """The task's timeline: edits, status changes, decisions, with who and when."""
 
@@ -562,6 +742,12 @@ class TaskEvent(models.Model):
         EXTENSION_DECIDED = "extension_decided", _("Quyết định gia hạn")
         TARGET_UPDATED = "target_updated", _("Cập nhật chỉ tiêu")
         REMINDED = "reminded", _("Đã gửi đôn đốc")
+        COMPLETION_CLAIMED = "completion_claimed", _("Báo cáo hoàn thành, chờ xác nhận")
+        COMPLETION_ACCEPTED = "completion_accepted", _("Xác nhận hoàn thành")
+        COMPLETION_RETURNED = "completion_returned", _("Trả lại báo cáo hoàn thành")
+        EXPLANATION_REQUESTED = "explanation_requested", _("Yêu cầu giải trình")
+        EXPLANATION_ANSWERED = "explanation_answered", _("Giải trình")
+        EXPLANATION_CLOSED = "explanation_closed", _("Kết thúc yêu cầu giải trình")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)

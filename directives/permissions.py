@@ -51,3 +51,28 @@ def can_update_target(user, target: models.Target, roles: dict[int, str]) -> boo
 def can_edit_directive(user, directive: models.Directive, roles: dict[int, str]) -> bool:
     """Managers edit the directives their organization issued (metadata; tasks stay in the admin)."""
     return user.is_superuser or (directive.issuer_id is not None and roles.get(directive.issuer_id) == MANAGER)
+
+
+def can_decide_completion(user, directive: models.Directive, roles: dict[int, str]) -> bool:
+    """Managers of the issuing organization verify (accept or return) reports of "done"."""
+    return user.is_superuser or (directive.issuer_id is not None and roles.get(directive.issuer_id) == MANAGER)
+
+
+def can_request_explanation(user, task: models.Task, roles: dict[int, str]) -> bool:
+    """Managers of the issuing organization ask the lead body to explain a task."""
+    if not task.lead_id:
+        return False
+    directive = task.directive
+    return user.is_superuser or (directive.issuer_id is not None and roles.get(directive.issuer_id) == MANAGER)
+
+
+def can_answer_explanation(user, explanation: models.Explanation, roles: dict[int, str]) -> bool:
+    """Reporters and managers of the body the request is addressed to answer it."""
+    return user.is_superuser or roles.get(explanation.addressed_to_id) in ACTING
+
+
+def can_close_explanation(user, explanation: models.Explanation, roles: dict[int, str]) -> bool:
+    """Managers of the asking organization close a request once they have read the answer."""
+    return user.is_superuser or (
+        explanation.organization_id is not None and roles.get(explanation.organization_id) == MANAGER
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives.views import dashboard, imports, inbox, reminders, tasks
+from directives.views import dashboard, imports, inbox, oversight, reminders, tasks
 
 app_name = "directives"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("tasks/<int:pk>/report/", tasks.task_report, name="task_report"),
     path("tasks/<int:pk>/extension/", tasks.task_extension, name="task_extension"),
     path("extensions/<int:pk>/decide/", tasks.extension_decide, name="extension_decide"),
+    # Verified completion and requests for explanation (views/oversight.py)
+    path("claims/<int:pk>/decide/", oversight.claim_decide, name="claim_decide"),
+    path("claim-files/<int:pk>/", oversight.claimfile_download, name="claimfile_download"),
+    path("tasks/<int:pk>/explanation/", oversight.task_explanation, name="task_explanation"),
+    path("explanations/<int:pk>/answer/", oversight.explanation_answer, name="explanation_answer"),
+    path("explanations/<int:pk>/close/", oversight.explanation_close, name="explanation_close"),
+    path("explanation-files/<int:pk>/", oversight.explanationfile_download, name="explanationfile_download"),
     path("targets/<int:pk>/update/", tasks.target_update, name="target_update"),
     path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
     path("directives/", tasks.directive_list, name="directive_list"),

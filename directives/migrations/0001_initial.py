@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,374 +17,853 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='bắt đầu')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='kết thúc')),
-                ('for_date', models.DateField(verbose_name='ngày quét')),
-                ('planned', models.PositiveIntegerField(default=0, verbose_name='đã lập')),
-                ('sent', models.PositiveIntegerField(default=0, verbose_name='đã gửi')),
-                ('failed', models.PositiveIntegerField(default=0, verbose_name='lỗi')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="bắt đầu")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="kết thúc")),
+                ("for_date", models.DateField(verbose_name="ngày quét")),
+                ("planned", models.PositiveIntegerField(default=0, verbose_name="đã lập")),
+                ("sent", models.PositiveIntegerField(default=0, verbose_name="đã gửi")),
+                ("failed", models.PositiveIntegerField(default=0, verbose_name="lỗi")),
             ],
             options={
-                'verbose_name': 'lượt quét đôn đốc',
-                'verbose_name_plural': 'lượt quét đôn đốc',
-                'ordering': ['-started_at'],
+                "verbose_name": "lượt quét đôn đốc",
+                "verbose_name_plural": "lượt quét đôn đốc",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Directive',
+            name="Directive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('kind', models.CharField(choices=[('thong_bao', 'Thông báo'), ('ket_luan', 'Kết luận'), ('nghi_quyet', 'Nghị quyết'), ('chi_thi', 'Chỉ thị'), ('ke_hoach', 'Kế hoạch'), ('cong_van', 'Công văn'), ('quy_dinh', 'Quy định'), ('huong_dan', 'Hướng dẫn'), ('quyet_dinh', 'Quyết định'), ('cong_dien', 'Công điện'), ('other', 'Khác')], default='thong_bao', max_length=16, verbose_name='loại văn bản')),
-                ('number', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='số hiệu')),
-                ('title', models.TextField(verbose_name='trích yếu')),
-                ('meeting_date', models.DateField(blank=True, null=True, verbose_name='ngày họp')),
-                ('issued_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='ngày ban hành')),
-                ('signer', models.CharField(blank=True, max_length=255, verbose_name='người ký')),
-                ('source_text', models.TextField(blank=True, verbose_name='văn bản gốc')),
-                ('period', models.CharField(blank=True, help_text='Ví dụ: 2021Q4 (Quý IV/2021), 2021H2 (6 tháng cuối năm), 2023 (cả năm).', max_length=8, validators=[directives.models.validate_period_code], verbose_name='kỳ thực hiện')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('active', 'Đang theo dõi'), ('closed', 'Đã kết thúc')], db_index=True, default='draft', max_length=8, verbose_name='trạng thái')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("thong_bao", "Thông báo"),
+                            ("ket_luan", "Kết luận"),
+                            ("nghi_quyet", "Nghị quyết"),
+                            ("chi_thi", "Chỉ thị"),
+                            ("ke_hoach", "Kế hoạch"),
+                            ("cong_van", "Công văn"),
+                            ("quy_dinh", "Quy định"),
+                            ("huong_dan", "Hướng dẫn"),
+                            ("quyet_dinh", "Quyết định"),
+                            ("cong_dien", "Công điện"),
+                            ("other", "Khác"),
+                        ],
+                        default="thong_bao",
+                        max_length=16,
+                        verbose_name="loại văn bản",
+                    ),
+                ),
+                ("number", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="số hiệu")),
+                ("title", models.TextField(verbose_name="trích yếu")),
+                ("meeting_date", models.DateField(blank=True, null=True, verbose_name="ngày họp")),
+                ("issued_on", models.DateField(blank=True, db_index=True, null=True, verbose_name="ngày ban hành")),
+                ("signer", models.CharField(blank=True, max_length=255, verbose_name="người ký")),
+                ("source_text", models.TextField(blank=True, verbose_name="văn bản gốc")),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: 2021Q4 (Quý IV/2021), 2021H2 (6 tháng cuối năm), 2023 (cả năm).",
+                        max_length=8,
+                        validators=[directives.models.validate_period_code],
+                        verbose_name="kỳ thực hiện",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Dự thảo"), ("active", "Đang theo dõi"), ("closed", "Đã kết thúc")],
+                        db_index=True,
+                        default="draft",
+                        max_length=8,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản chỉ đạo',
-                'verbose_name_plural': 'văn bản chỉ đạo',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "văn bản chỉ đạo",
+                "verbose_name_plural": "văn bản chỉ đạo",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DirectiveAttachment',
+            name="DirectiveAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=directives.models.attachment_path, verbose_name='tệp')),
-                ('name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='directives.directive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to=directives.models.attachment_path, verbose_name="tệp")),
+                ("name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc")),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="directives.directive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp đính kèm',
-                'verbose_name_plural': 'tệp đính kèm',
+                "verbose_name": "tệp đính kèm",
+                "verbose_name_plural": "tệp đính kèm",
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('name', models.CharField(max_length=255, unique=True, verbose_name='tên')),
-                ('short_name', models.CharField(blank=True, max_length=64, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('central', 'Trung ương'), ('ministry', 'Bộ, ngành'), ('provincial', 'Tỉnh, thành phố'), ('district', 'Huyện, xã'), ('other', 'Khác')], default='other', max_length=16, verbose_name='cấp')),
-                ('contact_emails', models.TextField(blank=True, help_text='Cách nhau bởi dấu phẩy.', validators=[directives.models.validate_email_list], verbose_name='email liên hệ')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang hoạt động')),
-                ('wants_support_digest', models.BooleanField(default=False, help_text='Nhận bản tin “để biết” về các nhiệm vụ đơn vị phối hợp thực hiện.', verbose_name='nhận bản tin phối hợp')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='directives.organization', verbose_name='cơ quan cấp trên')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("name", models.CharField(max_length=255, unique=True, verbose_name="tên")),
+                ("short_name", models.CharField(blank=True, max_length=64, verbose_name="tên viết tắt")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central", "Trung ương"),
+                            ("ministry", "Bộ, ngành"),
+                            ("provincial", "Tỉnh, thành phố"),
+                            ("district", "Huyện, xã"),
+                            ("other", "Khác"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="cấp",
+                    ),
+                ),
+                (
+                    "contact_emails",
+                    models.TextField(
+                        blank=True,
+                        help_text="Cách nhau bởi dấu phẩy.",
+                        validators=[directives.models.validate_email_list],
+                        verbose_name="email liên hệ",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang hoạt động")),
+                (
+                    "wants_support_digest",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Nhận bản tin “để biết” về các nhiệm vụ đơn vị phối hợp thực hiện.",
+                        verbose_name="nhận bản tin phối hợp",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="directives.organization",
+                        verbose_name="cơ quan cấp trên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan, đơn vị',
-                'verbose_name_plural': 'cơ quan, đơn vị',
-                'ordering': ['name'],
+                "verbose_name": "cơ quan, đơn vị",
+                "verbose_name_plural": "cơ quan, đơn vị",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='directive',
-            name='issuer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issued_directives', to='directives.organization', verbose_name='cơ quan ban hành'),
+            model_name="directive",
+            name="issuer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued_directives",
+                to="directives.organization",
+                verbose_name="cơ quan ban hành",
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời gian')),
-                ('status', models.CharField(choices=[('not_started', 'Chưa thực hiện'), ('in_progress', 'Đang thực hiện'), ('done', 'Hoàn thành'), ('cancelled', 'Tạm dừng / Hủy')], max_length=16, verbose_name='trạng thái')),
-                ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='tiến độ (%)')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('note', models.TextField(blank=True, verbose_name='nội dung báo cáo')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='người báo cáo')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='directives.organization', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="thời gian")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Chưa thực hiện"),
+                            ("in_progress", "Đang thực hiện"),
+                            ("done", "Hoàn thành"),
+                            ("cancelled", "Tạm dừng / Hủy"),
+                        ],
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="tiến độ (%)"
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                ("note", models.TextField(blank=True, verbose_name="nội dung báo cáo")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người báo cáo",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="directives.organization", verbose_name="đơn vị"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo tiến độ',
-                'verbose_name_plural': 'báo cáo tiến độ',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "báo cáo tiến độ",
+                "verbose_name_plural": "báo cáo tiến độ",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=directives.models.evidence_path, verbose_name='tệp')),
-                ('original_name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='dung lượng')),
-                ('content_type', models.CharField(blank=True, max_length=100, verbose_name='loại tệp')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='directives.progressreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to=directives.models.evidence_path, verbose_name="tệp")),
+                ("original_name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="dung lượng")),
+                ("content_type", models.CharField(blank=True, max_length=100, verbose_name="loại tệp")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="directives.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp minh chứng',
-                'verbose_name_plural': 'tệp minh chứng',
+                "verbose_name": "tệp minh chứng",
+                "verbose_name_plural": "tệp minh chứng",
             },
         ),
         migrations.CreateModel(
-            name='ReminderPolicy',
+            name="ReminderPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('days_before', models.CharField(default='14,7,3,1,0', help_text='Ví dụ: 14,7,3,1,0 (0 = đúng ngày).', max_length=64, verbose_name='nhắc trước hạn (ngày)')),
-                ('overdue_every_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1)], verbose_name='nhắc quá hạn mỗi (ngày)')),
-                ('escalate_after_days', models.PositiveSmallIntegerField(default=14, verbose_name='báo cáo cấp trên sau (ngày quá hạn)')),
-                ('enabled', models.BooleanField(default=True, verbose_name='bật')),
-                ('organization', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminder_policy', to='directives.organization', verbose_name='cơ quan ban hành')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "days_before",
+                    models.CharField(
+                        default="14,7,3,1,0",
+                        help_text="Ví dụ: 14,7,3,1,0 (0 = đúng ngày).",
+                        max_length=64,
+                        verbose_name="nhắc trước hạn (ngày)",
+                    ),
+                ),
+                (
+                    "overdue_every_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="nhắc quá hạn mỗi (ngày)",
+                    ),
+                ),
+                (
+                    "escalate_after_days",
+                    models.PositiveSmallIntegerField(default=14, verbose_name="báo cáo cấp trên sau (ngày quá hạn)"),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="bật")),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_policy",
+                        to="directives.organization",
+                        verbose_name="cơ quan ban hành",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quy tắc đôn đốc',
-                'verbose_name_plural': 'quy tắc đôn đốc',
+                "verbose_name": "quy tắc đôn đốc",
+                "verbose_name_plural": "quy tắc đôn đốc",
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('label', models.CharField(max_length=500, verbose_name='chỉ tiêu')),
-                ('unit', models.CharField(blank=True, max_length=64, verbose_name='đơn vị tính')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='chỉ tiêu (tổng)')),
-                ('achieved', models.DecimalField(decimal_places=2, default=0, max_digits=16, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='đã đạt')),
-                ('period', models.CharField(blank=True, max_length=8, validators=[directives.models.validate_period_code], verbose_name='kỳ')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='directives.directive', verbose_name='văn bản')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("label", models.CharField(max_length=500, verbose_name="chỉ tiêu")),
+                ("unit", models.CharField(blank=True, max_length=64, verbose_name="đơn vị tính")),
+                (
+                    "total",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="chỉ tiêu (tổng)",
+                    ),
+                ),
+                (
+                    "achieved",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="đã đạt",
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True, max_length=8, validators=[directives.models.validate_period_code], verbose_name="kỳ"
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="directives.directive",
+                        verbose_name="văn bản",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'ordering': ['directive_id', 'id'],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "ordering": ["directive_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TargetSnapshot',
+            name="TargetSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('quarter', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='quý')),
-                ('achieved', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='đã đạt')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='chỉ tiêu (tổng)')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='ghi nhận lúc')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='directives.target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="quý",
+                    ),
+                ),
+                ("achieved", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="đã đạt")),
+                ("total", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="chỉ tiêu (tổng)")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="ghi nhận lúc")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="snapshots", to="directives.target"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu theo quý',
-                'verbose_name_plural': 'số liệu theo quý',
-                'ordering': ['target_id', 'year', 'quarter'],
+                "verbose_name": "số liệu theo quý",
+                "verbose_name_plural": "số liệu theo quý",
+                "ordering": ["target_id", "year", "quarter"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('path', models.CharField(help_text='Ví dụ: II.1.(2)', max_length=64, verbose_name='số thứ tự')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='vị trí')),
-                ('text', models.TextField(verbose_name='nội dung')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn')),
-                ('deadline_period', models.CharField(blank=True, help_text='Khi thời hạn là một kỳ, ví dụ 2021Q4 cho “Quý IV/2021”.', max_length=8, validators=[directives.models.validate_period_code], verbose_name='kỳ của thời hạn')),
-                ('status', models.CharField(choices=[('not_started', 'Chưa thực hiện'), ('in_progress', 'Đang thực hiện'), ('done', 'Hoàn thành'), ('cancelled', 'Tạm dừng / Hủy')], default='not_started', max_length=16, verbose_name='trạng thái')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='tiến độ (%)')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='directives.directive', verbose_name='văn bản')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_tasks', to='directives.organization', verbose_name='cơ quan chủ trì')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='directives.task', verbose_name='nhiệm vụ cha')),
-                ('supporters', models.ManyToManyField(blank=True, related_name='supported_tasks', to='directives.organization', verbose_name='cơ quan phối hợp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                ("path", models.CharField(help_text="Ví dụ: II.1.(2)", max_length=64, verbose_name="số thứ tự")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="vị trí")),
+                ("text", models.TextField(verbose_name="nội dung")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn")),
+                (
+                    "deadline_period",
+                    models.CharField(
+                        blank=True,
+                        help_text="Khi thời hạn là một kỳ, ví dụ 2021Q4 cho “Quý IV/2021”.",
+                        max_length=8,
+                        validators=[directives.models.validate_period_code],
+                        verbose_name="kỳ của thời hạn",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Chưa thực hiện"),
+                            ("in_progress", "Đang thực hiện"),
+                            ("done", "Hoàn thành"),
+                            ("cancelled", "Tạm dừng / Hủy"),
+                        ],
+                        default="not_started",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="tiến độ (%)",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="directives.directive",
+                        verbose_name="văn bản",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_tasks",
+                        to="directives.organization",
+                        verbose_name="cơ quan chủ trì",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="directives.task",
+                        verbose_name="nhiệm vụ cha",
+                    ),
+                ),
+                (
+                    "supporters",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="supported_tasks",
+                        to="directives.organization",
+                        verbose_name="cơ quan phối hợp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ',
-                'verbose_name_plural': 'nhiệm vụ',
-                'ordering': ['directive_id', 'position', 'id'],
+                "verbose_name": "nhiệm vụ",
+                "verbose_name_plural": "nhiệm vụ",
+                "ordering": ["directive_id", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='target',
-            name='task',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='targets', to='directives.task', verbose_name='nhiệm vụ'),
+            model_name="target",
+            name="task",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="targets",
+                to="directives.task",
+                verbose_name="nhiệm vụ",
+            ),
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='directives.task', verbose_name='nhiệm vụ'),
+            model_name="progressreport",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reports",
+                to="directives.task",
+                verbose_name="nhiệm vụ",
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('before', 'Sắp đến hạn'), ('due_today', 'Đến hạn hôm nay'), ('overdue', 'Quá hạn'), ('escalation', 'Báo cáo cấp trên'), ('extension_pending', 'Đề nghị gia hạn chờ quyết định'), ('support', 'Để biết (phối hợp)')], max_length=20, verbose_name='loại')),
-                ('window', models.CharField(max_length=32, verbose_name='đợt')),
-                ('recipient', models.EmailField(max_length=254, verbose_name='người nhận')),
-                ('planned_for', models.DateField(verbose_name='ngày lập')),
-                ('state', models.CharField(choices=[('pending', 'Chờ gửi'), ('sending', 'Đang gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi lỗi')], default='pending', max_length=10, verbose_name='trạng thái')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần thử')),
-                ('lease_until', models.DateTimeField(blank=True, null=True, verbose_name='giữ đến')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='thử lại lúc')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='gửi lúc')),
-                ('last_error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='directives.organization')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='directives.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("before", "Sắp đến hạn"),
+                            ("due_today", "Đến hạn hôm nay"),
+                            ("overdue", "Quá hạn"),
+                            ("escalation", "Báo cáo cấp trên"),
+                            ("extension_pending", "Đề nghị gia hạn chờ quyết định"),
+                            ("support", "Để biết (phối hợp)"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("window", models.CharField(max_length=32, verbose_name="đợt")),
+                ("recipient", models.EmailField(max_length=254, verbose_name="người nhận")),
+                ("planned_for", models.DateField(verbose_name="ngày lập")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ gửi"),
+                            ("sending", "Đang gửi"),
+                            ("sent", "Đã gửi"),
+                            ("failed", "Gửi lỗi"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="số lần thử")),
+                ("lease_until", models.DateTimeField(blank=True, null=True, verbose_name="giữ đến")),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True, verbose_name="thử lại lúc")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="gửi lúc")),
+                ("last_error", models.TextField(blank=True, verbose_name="lỗi")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="directives.organization",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to="directives.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo đôn đốc',
-                'verbose_name_plural': 'thông báo đôn đốc',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "thông báo đôn đốc",
+                "verbose_name_plural": "thông báo đôn đốc",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn cũ')),
-                ('requested_deadline', models.DateField(verbose_name='thời hạn đề nghị')),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('state', models.CharField(choices=[('pending', 'Chờ quyết định'), ('approved', 'Đã chấp thuận'), ('refused', 'Không chấp thuận')], default='pending', max_length=16, verbose_name='trạng thái')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='quyết định lúc')),
-                ('decision_note', models.TextField(blank=True, verbose_name='ý kiến')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='đề nghị lúc')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người quyết định')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người đề nghị')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='directives.organization', verbose_name='đơn vị đề nghị')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='directives.task', verbose_name='nhiệm vụ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("previous_deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn cũ")),
+                ("requested_deadline", models.DateField(verbose_name="thời hạn đề nghị")),
+                ("reason", models.TextField(verbose_name="lý do")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ quyết định"),
+                            ("approved", "Đã chấp thuận"),
+                            ("refused", "Không chấp thuận"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="quyết định lúc")),
+                ("decision_note", models.TextField(blank=True, verbose_name="ý kiến")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="đề nghị lúc")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người quyết định",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người đề nghị",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="directives.organization",
+                        verbose_name="đơn vị đề nghị",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="directives.task",
+                        verbose_name="nhiệm vụ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đề nghị gia hạn',
-                'verbose_name_plural': 'đề nghị gia hạn',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "đề nghị gia hạn",
+                "verbose_name_plural": "đề nghị gia hạn",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TaskEvent',
+            name="TaskEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Tạo nhiệm vụ'), ('edited', 'Chỉnh sửa'), ('reported', 'Báo cáo tiến độ'), ('extension_requested', 'Đề nghị gia hạn'), ('extension_decided', 'Quyết định gia hạn'), ('target_updated', 'Cập nhật chỉ tiêu'), ('reminded', 'Đã gửi đôn đốc')], max_length=32, verbose_name='loại')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='thời gian')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='tóm tắt')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='thay đổi')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='directives.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Tạo nhiệm vụ"),
+                            ("edited", "Chỉnh sửa"),
+                            ("reported", "Báo cáo tiến độ"),
+                            ("extension_requested", "Đề nghị gia hạn"),
+                            ("extension_decided", "Quyết định gia hạn"),
+                            ("target_updated", "Cập nhật chỉ tiêu"),
+                            ("reminded", "Đã gửi đôn đốc"),
+                        ],
+                        max_length=32,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="thời gian")),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="tóm tắt")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="thay đổi")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="directives.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sự kiện',
-                'verbose_name_plural': 'sự kiện',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "sự kiện",
+                "verbose_name_plural": "sự kiện",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='UserPreference',
+            name="UserPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_reminders', models.BooleanField(default=True, verbose_name='nhận email đôn đốc')),
-                ('support_digests', models.BooleanField(default=False, verbose_name='nhận bản tin nhiệm vụ phối hợp')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='preference', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email_reminders", models.BooleanField(default=True, verbose_name="nhận email đôn đốc")),
+                ("support_digests", models.BooleanField(default=False, verbose_name="nhận bản tin nhiệm vụ phối hợp")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tùy chọn người dùng',
-                'verbose_name_plural': 'tùy chọn người dùng',
+                "verbose_name": "tùy chọn người dùng",
+                "verbose_name_plural": "tùy chọn người dùng",
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, verbose_name='số hiệu')),
-                ('kind', models.CharField(blank=True, max_length=64, verbose_name='loại văn bản')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='ngày')),
-                ('cited_directive', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cited_by', to='directives.directive', verbose_name='văn bản đã lưu')),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='directives.directive')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=64, verbose_name="số hiệu")),
+                ("kind", models.CharField(blank=True, max_length=64, verbose_name="loại văn bản")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="ngày")),
+                (
+                    "cited_directive",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cited_by",
+                        to="directives.directive",
+                        verbose_name="văn bản đã lưu",
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="citations", to="directives.directive"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản được dẫn',
-                'verbose_name_plural': 'văn bản được dẫn',
-                'constraints': [models.UniqueConstraint(fields=('directive', 'number'), name='citation_unique_per_directive')],
+                "verbose_name": "văn bản được dẫn",
+                "verbose_name_plural": "văn bản được dẫn",
+                "constraints": [
+                    models.UniqueConstraint(fields=("directive", "number"), name="citation_unique_per_directive")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('role', models.CharField(choices=[('viewer', 'Xem'), ('reporter', 'Báo cáo'), ('manager', 'Quản lý')], default='viewer', max_length=16, verbose_name='vai trò')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='directives.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("viewer", "Xem"), ("reporter", "Báo cáo"), ("manager", "Quản lý")],
+                        default="viewer",
+                        max_length=16,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="directives.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thành viên',
-                'verbose_name_plural': 'thành viên',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organization'), name='membership_unique_user_org')],
+                "verbose_name": "thành viên",
+                "verbose_name_plural": "thành viên",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organization"), name="membership_unique_user_org")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='directive',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number', 'issuer'), name='directive_unique_number_per_issuer'),
+            model_name="directive",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number", "issuer"),
+                name="directive_unique_number_per_issuer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetsnapshot',
-            constraint=models.UniqueConstraint(fields=('target', 'year', 'quarter'), name='snapshot_unique_per_quarter'),
+            model_name="targetsnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("target", "year", "quarter"), name="snapshot_unique_per_quarter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='targetsnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('quarter__gte', 1), ('quarter__lte', 4)), name='snapshot_quarter_1_to_4'),
+            model_name="targetsnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quarter__gte", 1), ("quarter__lte", 4)), name="snapshot_quarter_1_to_4"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'deadline'], name='task_status_deadline_idx'),
+            model_name="task",
+            index=models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['lead', 'status', 'deadline'], name='task_lead_status_deadline_idx'),
+            model_name="task",
+            index=models.Index(fields=["lead", "status", "deadline"], name="task_lead_status_deadline_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('directive', 'path'), name='task_unique_path_per_directive'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("directive", "path"), name="task_unique_path_per_directive"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='task_progress_at_most_100'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="task_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('completed_on__isnull', False), _connector='OR'), name='task_done_has_completion_date'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), _negated=True), ("completed_on__isnull", False), _connector="OR"
+                ),
+                name="task_done_has_completion_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='target_total_not_negative'),
+            model_name="target",
+            constraint=models.CheckConstraint(condition=models.Q(("total__gte", 0)), name="target_total_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('achieved__gte', 0)), name='target_achieved_not_negative'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("achieved__gte", 0)), name="target_achieved_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['task', '-created_at'], name='report_task_created_idx'),
+            model_name="progressreport",
+            index=models.Index(fields=["task", "-created_at"], name="report_task_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['state', 'lease_until'], name='notification_state_lease_idx'),
+            model_name="notification",
+            index=models.Index(fields=["state", "lease_until"], name="notification_state_lease_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('task', 'kind', 'window', 'recipient'), name='notification_unique_task_kind_window_recipient'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("task", "kind", "window", "recipient"), name="notification_unique_task_kind_window_recipient"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extensionrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('task',), name='extension_one_pending_per_task'),
+            model_name="extensionrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "pending")), fields=("task",), name="extension_one_pending_per_task"
+            ),
         ),
         migrations.AddIndex(
-            model_name='taskevent',
-            index=models.Index(fields=['task', '-created_at'], name='event_task_created_idx'),
+            model_name="taskevent",
+            index=models.Index(fields=["task", "-created_at"], name="event_task_created_idx"),
         ),
     ]

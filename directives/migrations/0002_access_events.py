@@ -6,30 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0001_initial'),
+        ("directives", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login_succeeded', 'Đăng nhập thành công'), ('login_failed', 'Đăng nhập thất bại'), ('access_denied', 'Truy cập bị từ chối')], db_index=True, max_length=20, verbose_name='loại')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='tên đăng nhập')),
-                ('organizations', models.CharField(blank=True, max_length=500, verbose_name='đơn vị')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='địa chỉ IP')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='mã trả về')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời gian')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login_succeeded", "Đăng nhập thành công"),
+                            ("login_failed", "Đăng nhập thất bại"),
+                            ("access_denied", "Truy cập bị từ chối"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="tên đăng nhập")),
+                ("organizations", models.CharField(blank=True, max_length=500, verbose_name="đơn vị")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="địa chỉ IP")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="đường dẫn")),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="mã trả về")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="thời gian")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký truy cập',
-                'verbose_name_plural': 'nhật ký truy cập',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "nhật ký truy cập",
+                "verbose_name_plural": "nhật ký truy cập",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -6,26 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directives', '0004_search_text'),
+        ("directives", "0004_search_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='proposed_by',
-            field=models.ForeignKey(blank=True, help_text='Cơ quan do người nhập văn bản đề xuất; chờ cán bộ quản trị xác nhận (chưa hoạt động).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người đề xuất'),
+            model_name="organization",
+            name="proposed_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Cơ quan do người nhập văn bản đề xuất; chờ cán bộ quản trị xác nhận (chưa hoạt động).",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người đề xuất",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='added_on',
-            field=models.DateField(blank=True, help_text='Để trống: nhiệm vụ có từ ngày ban hành văn bản. Có ngày: bổ sung khi cập nhật văn bản.', null=True, verbose_name='bổ sung ngày'),
+            model_name="task",
+            name="added_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Để trống: nhiệm vụ có từ ngày ban hành văn bản. Có ngày: bổ sung khi cập nhật văn bản.",
+                null=True,
+                verbose_name="bổ sung ngày",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='retired_on',
-            field=models.DateField(blank=True, db_index=True, help_text='Nhiệm vụ không còn trong văn bản (đã cập nhật); lịch sử được giữ, không tính vào tỷ lệ.', null=True, verbose_name='thôi theo dõi từ ngày'),
+            model_name="task",
+            name="retired_on",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="Nhiệm vụ không còn trong văn bản (đã cập nhật); lịch sử được giữ, không tính vào tỷ lệ.",
+                null=True,
+                verbose_name="thôi theo dõi từ ngày",
+            ),
         ),
     ]

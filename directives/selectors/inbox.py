@@ -1,9 +1,12 @@
 """The inbox, "Việc cần xử lý": what waits for the user, in sections, each line linking to
 the place where it is handled; handling it (deciding, answering, reporting) removes it.
 
-For the managers of an issuing body: the extension requests waiting for a decision and the
-overdue and due-soon tasks of the directives it issued. For every member of a lead body: its
-tasks overdue or due within `DUE_SOON_DAYS`. Tasks the user's own body leads are listed once,
+For the managers of an issuing body: the extension requests waiting for a decision, the reports
+of "done" waiting for verification, the answers to their requests for explanation, and the
+overdue and due-soon tasks of the directives it issued. For reporters (and managers) of a lead
+body: the reports of "done" returned to it, the requests for explanation addressed to it. For
+every member of a lead body: its tasks overdue or due within `DUE_SOON_DAYS` (less those whose
+"done" report waits for verification). Tasks the user's own body leads are listed once,
 under the body's sections, not again under the issuer's.
 
 `inbox_count` is the figure shown in the navigation on every page: one query (scalar
@@ -16,16 +19,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives import models
 from directives.domain.status import Standing
+from directives.selectors.scoping import tasks_visible_to
 from directives.selectors.standing import standing_q
 
-__all__ = ["DUE_SOON_DAYS", "InboxItem", "InboxSection", "inbox_count", "inbox_for", "inbox_roles"]
+__all__ = [
+    "DUE_SOON_DAYS",
+    "InboxItem",
+    "InboxSection",
+    "VerificationBacklog",
+    "inbox_count",
+    "inbox_for",
+    "inbox_roles",
+    "verification_backlog",
+]
 
 DUE_SOON_DAYS = 7
 SECTION_LIMIT = 50
@@ -98,7 +111,12 @@ def _overdue_q(today: date) -> Q:
 
 
 def _active_tasks() -> QuerySet[models.Task]:
-    return models.Task.objects.filter(directive__status=models.Directive.Status.ACTIVE)
+    """Tasks of active directives, less those whose "done" report waits for verification
+    (they are listed as claims)."""
+    waiting = models.CompletionClaim.objects.filter(state=models.CompletionClaim.State.PENDING)
+    return models.Task.objects.filter(directive__status=models.Directive.Status.ACTIVE).exclude(
+        pk__in=waiting.values("task_id")
+    )
 
 
 def _issued_tasks(roles: InboxRoles) -> QuerySet[models.Task]:
@@ -129,6 +147,37 @@ def _roles_as_subqueries(user) -> InboxRoles:
         member=memberships.values("organization_id"),
         everything=user.is_superuser,
     )
+
+
+def _pending_claims(roles: InboxRoles) -> QuerySet[models.CompletionClaim]:
+    qs = models.CompletionClaim.objects.filter(state=models.CompletionClaim.State.PENDING)
+    if not roles.everything:
+        qs = qs.filter(task__directive__issuer_id__in=roles.managed)
+    return qs
+
+
+def _returned_claims(roles: InboxRoles) -> QuerySet[models.CompletionClaim]:
+    """Claims returned to the user's bodies, while the task is not done and no newer claim
+    was sent: reporting again handles them."""
+    newer = models.CompletionClaim.objects.filter(task_id=OuterRef("task_id"), created_at__gt=OuterRef("created_at"))
+    return (
+        models.CompletionClaim.objects.filter(
+            state=models.CompletionClaim.State.RETURNED, organization_id__in=roles.acting
+        )
+        .exclude(task__status__in=[models.Task.Status.DONE, models.Task.Status.CANCELLED])
+        .exclude(Exists(newer))
+    )
+
+
+def _open_explanations(roles: InboxRoles) -> QuerySet[models.Explanation]:
+    return models.Explanation.objects.filter(state=models.Explanation.State.OPEN, addressed_to_id__in=roles.acting)
+
+
+def _answered_explanations(roles: InboxRoles) -> QuerySet[models.Explanation]:
+    qs = models.Explanation.objects.filter(state=models.Explanation.State.ANSWERED)
+    if not roles.everything:
+        qs = qs.filter(organization_id__in=roles.managed)
+    return qs
 
 
 def _task_queries(roles: InboxRoles, today: date, every_section: bool = False) -> dict[str, QuerySet[models.Task]]:
@@ -162,6 +211,10 @@ def inbox_count(user, *, today: date | None = None) -> int:
         ids |= Q(pk__in=qs.values("pk"))
     subqueries["tasks"] = _count_subquery(models.Task.objects.filter(ids))
     subqueries["extensions"] = _count_subquery(_pending_extensions(roles))
+    subqueries["claims"] = _count_subquery(_pending_claims(roles))
+    subqueries["returned"] = _count_subquery(_returned_claims(roles))
+    subqueries["explanations"] = _count_subquery(_open_explanations(roles))
+    subqueries["answers"] = _count_subquery(_answered_explanations(roles))
     row = get_user_model().objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries).first()
     return sum(v or 0 for v in (row or {}).values())
 
@@ -216,6 +269,80 @@ def inbox_for(user, *, today: date | None = None, limit: int = SECTION_LIMIT) ->
             ]
             sections.append(InboxSection("extensions", str(_("Đề nghị gia hạn chờ quyết định")), count, items))
 
+    def task_title(task) -> str:
+        return f"{task.directive.number or task.directive} · {task.path} {task.text[:140]}"
+
+    def task_url(task_id: int, anchor: str = "") -> str:
+        return reverse("directives:task_detail", args=[task_id]) + anchor
+
+    def add(code, title, qs, order, make) -> None:
+        count = qs.count()
+        if count:
+            rows = qs.select_related("task", "task__directive").order_by(*order)[:limit]
+            sections.append(InboxSection(code, str(title), count, [make(r) for r in rows]))
+
+    if roles.managed or roles.everything:
+        add(
+            "claims",
+            _("Báo cáo hoàn thành chờ xác nhận"),
+            _pending_claims(roles).select_related("organization"),
+            ("created_at", "id"),
+            lambda c: InboxItem(
+                url=task_url(c.task_id, "#claim-h"),
+                title=task_title(c.task),
+                detail=str(
+                    _("%(org)s báo cáo hoàn thành ngày %(date)s, chờ %(n)s ngày")
+                    % {
+                        "org": c.organization,
+                        "date": c.completed_on.strftime("%d/%m/%Y"),
+                        "n": (today - timezone.localdate(c.created_at)).days,
+                    }
+                ),
+                task=c.task,
+                since=timezone.localdate(c.created_at),
+            ),
+        )
+        add(
+            "answers",
+            _("Giải trình đã nhận, chờ xem"),
+            _answered_explanations(roles).select_related("addressed_to"),
+            ("answered_at", "id"),
+            lambda x: InboxItem(
+                url=task_url(x.task_id, f"#explanation-{x.pk}"),
+                title=task_title(x.task),
+                detail=str(_("%(org)s đã giải trình") % {"org": x.addressed_to}),
+                task=x.task,
+                since=timezone.localdate(x.answered_at),
+            ),
+        )
+    if roles.acting:
+        add(
+            "explanations",
+            _("Yêu cầu giải trình gửi đơn vị"),
+            _open_explanations(roles),
+            ("due_on", "id"),
+            lambda x: InboxItem(
+                url=task_url(x.task_id, f"#explanation-{x.pk}"),
+                title=task_title(x.task),
+                detail=str(_("hạn giải trình %(d)s") % {"d": x.due_on.strftime("%d/%m/%Y")}),
+                task=x.task,
+                since=x.due_on,
+            ),
+        )
+        add(
+            "returned",
+            _("Báo cáo hoàn thành bị trả lại"),
+            _returned_claims(roles),
+            ("-decided_at", "id"),
+            lambda c: InboxItem(
+                url=task_url(c.task_id, "#report-h"),
+                title=task_title(c.task),
+                detail=str(_("trả lại: %(comment)s") % {"comment": c.comment[:200]}),
+                task=c.task,
+                since=timezone.localdate(c.decided_at) if c.decided_at else None,
+            ),
+        )
+
     task_list_url = reverse("directives:task_list")
     more_urls = {
         "overdue": f"{task_list_url}?standing=overdue&role=lead",
@@ -233,3 +360,23 @@ def inbox_for(user, *, today: date | None = None, limit: int = SECTION_LIMIT) ->
                 item.detail = f"{task.lead or '—'} · {item.detail}"
         sections.append(InboxSection(code, str(TASK_SECTIONS[code]), count, items, more_urls.get(code, "")))
     return sections
+
+
+@dataclass(frozen=True)
+class VerificationBacklog:
+    """Reports of "done" waiting for verification among the tasks the user may see."""
+
+    count: int
+    oldest_days: int | None
+
+
+def verification_backlog(user, *, today: date | None = None) -> VerificationBacklog:
+    """How many completion reports wait for verification and how long the oldest has waited
+    (the dashboard's box); one query."""
+    today = today or timezone.localdate()
+    agg = models.CompletionClaim.objects.filter(
+        state=models.CompletionClaim.State.PENDING, task__in=tasks_visible_to(user).values("pk")
+    ).aggregate(count=Count("pk"), first=Min("created_at"))
+    if not agg["count"]:
+        return VerificationBacklog(0, None)
+    return VerificationBacklog(agg["count"], (today - timezone.localdate(agg["first"])).days)

@@ -222,20 +222,33 @@ def task_tree(user, task: models.Task) -> TaskTree:
 @dataclass
 class TimelineEntry:
     at: object
-    kind: str  # report, extension, event, notification
+    kind: str  # report, extension, claim, explanation, event, notification
     obj: object
 
 
 def task_timeline(user, task: models.Task) -> list[TimelineEntry]:
     """Everything that happened to a task, newest first: reports with their files, extension
-    requests, events (edits, decisions, target updates) and the notifications sent."""
+    requests, completion claims, requests for explanation with their answers, events (edits,
+    decisions, target updates) and the notifications sent."""
     reports = task.reports.select_related("author", "organization").prefetch_related("files")
     extensions = task.extensions.select_related("requested_by", "decided_by", "organization")
-    skip = [models.TaskEvent.Kind.REPORTED, models.TaskEvent.Kind.EXTENSION_REQUESTED]
+    claims = task.claims.select_related("author", "decided_by", "organization").prefetch_related("files")
+    explanations = task.explanations.select_related(
+        "asked_by", "answered_by", "organization", "addressed_to"
+    ).prefetch_related("files")
+    skip = [
+        models.TaskEvent.Kind.REPORTED,
+        models.TaskEvent.Kind.EXTENSION_REQUESTED,
+        models.TaskEvent.Kind.COMPLETION_CLAIMED,
+        models.TaskEvent.Kind.EXPLANATION_REQUESTED,
+        models.TaskEvent.Kind.EXPLANATION_ANSWERED,
+    ]
     events = task.events.exclude(kind__in=skip).select_related("actor")
     notes = task.notifications.all()
     entries = [TimelineEntry(r.created_at, "report", r) for r in reports]
     entries += [TimelineEntry(e.created_at, "extension", e) for e in extensions]
+    entries += [TimelineEntry(c.created_at, "claim", c) for c in claims]
+    entries += [TimelineEntry(x.created_at, "explanation", x) for x in explanations]
     entries += [TimelineEntry(e.created_at, "event", e) for e in events]
     entries += [TimelineEntry(n.sent_at or n.created_at, "notification", n) for n in notes]
     entries.sort(key=lambda e: e.at, reverse=True)

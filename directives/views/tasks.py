@@ -33,6 +33,7 @@ from directives.forms import (
     ProgressReportForm,
     TargetUpdateForm,
 )
+from directives.views import oversight
 
 PAGE_SIZE = 50
 
@@ -210,6 +211,7 @@ def _task_context(request, task: models.Task, **forms) -> dict:
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
         "targets": targets,
         "today": today,
+        **oversight.task_context(request, task, roles, forms),
     }
 
 
@@ -248,7 +250,7 @@ def task_report(request, pk: int):
     if not form.is_valid():
         return _invalid(request, task, report_form=form)
     try:
-        services.task_report_progress(
+        result = services.progress_report_submit(
             task=task,
             author=request.user,
             organization=organization,
@@ -261,7 +263,10 @@ def task_report(request, pk: int):
     except ValidationError as exc:
         _apply_service_errors(form, exc)
         return _invalid(request, task, report_form=form)
-    messages.success(request, _("Đã ghi nhận báo cáo tiến độ."))
+    if isinstance(result, models.CompletionClaim):
+        messages.success(request, _("Đã gửi báo cáo hoàn thành; nhiệm vụ chờ cơ quan ban hành xác nhận."))
+    else:
+        messages.success(request, _("Đã ghi nhận báo cáo tiến độ."))
     return redirect("directives:task_detail", pk=task.pk)
 
 

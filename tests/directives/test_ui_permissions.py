@@ -3,7 +3,8 @@ object of another organization; and every POST without a CSRF token is refused.
 
 The URLs are read from the URLconf, so pages added later are covered: `<int:pk>` is filled
 with the pk of an object of the other organization, chosen by the URL name's prefix
-(task_, directive_, evidence_, extension_, target_); unknown names get a pk that does not exist.
+(task_, directive_, evidence_, extension_, target_, claim_, claimfile_, explanation_,
+explanationfile_); unknown names get a pk that does not exist.
 """
 
 from __future__ import annotations
@@ -55,12 +56,24 @@ def world(org, other_org):
     report = models.ProgressReport.objects.create(task=task, organization=other_org, status="in_progress", percent=10)
     evidence = models.EvidenceFile(report=report, original_name="a.txt", size=1)
     evidence.file.save("a.txt", ContentFile(b"a"), save=True)
+    claim = models.CompletionClaim.objects.create(task=task, organization=other_org, completed_on=date(2021, 1, 1))
+    claim_file = models.ClaimFile(claim=claim, original_name="b.txt", size=1)
+    claim_file.file.save("b.txt", ContentFile(b"b"), save=True)
+    explanation = models.Explanation.objects.create(
+        task=task, organization=other_org, addressed_to=other_org, question="Vì sao chậm?", due_on=date(2030, 1, 1)
+    )
+    explanation_file = models.ExplanationFile(explanation=explanation, original_name="c.txt", size=1)
+    explanation_file.file.save("c.txt", ContentFile(b"c"), save=True)
     objects = {
         "task": task.pk,
         "directive": directive.pk,
         "evidence": evidence.pk,
         "extension": extension.pk,
         "target": target.pk,
+        "claim": claim.pk,
+        "claimfile": claim_file.pk,
+        "explanation": explanation.pk,
+        "explanationfile": explanation_file.pk,
     }
     users = {}
     for role in ("viewer", "reporter", "manager"):
@@ -132,3 +145,5 @@ def test_every_post_without_a_csrf_token_is_refused(world, org, name, route):
 def test_the_matrix_covers_the_pages_of_this_area():
     names = {n for n, _ in URLS}
     assert {"task_detail", "task_report", "extension_decide", "target_update", "evidence_download"} <= names
+    assert {"claim_decide", "claimfile_download", "task_explanation", "explanation_answer"} <= names
+    assert {"explanation_close", "explanationfile_download", "inbox"} <= names
