@@ -111,12 +111,12 @@ def _overdue_q(today: date) -> Q:
 
 
 def _active_tasks() -> QuerySet[models.Task]:
-    """Tasks of active directives, less those whose "done" report waits for verification
-    (they are listed as claims)."""
+    """Tasks of active directives, not retired, less those whose "done" report waits for
+    verification (they are listed as claims)."""
     waiting = models.CompletionClaim.objects.filter(state=models.CompletionClaim.State.PENDING)
-    return models.Task.objects.filter(directive__status=models.Directive.Status.ACTIVE).exclude(
-        pk__in=waiting.values("task_id")
-    )
+    return models.Task.objects.filter(
+        directive__status=models.Directive.Status.ACTIVE, retired_on__isnull=True
+    ).exclude(pk__in=waiting.values("task_id"))
 
 
 def _issued_tasks(roles: InboxRoles) -> QuerySet[models.Task]:
