@@ -42,6 +42,10 @@ def data():
     MembershipFactory(organization=task.lead)
     models.UserPreference.objects.create(user=UserFactory())
     models.DirectiveAttachment.objects.create(directive=task.directive, name="a.pdf", file="attachments/a.pdf")
+    models.CompletionClaim.objects.create(task=task, organization=task.lead, completed_on=date(2021, 12, 1))
+    models.Explanation.objects.create(
+        task=task, addressed_to=task.lead, question="Vì sao chậm?", due_on=date(2022, 1, 15)
+    )
     return task
 
 
