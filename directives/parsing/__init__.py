@@ -23,6 +23,7 @@ from .deadlines import Period, find_deadline, find_period
 from .decode import MAX_UPLOAD_BYTES, ParseInputError, decode_upload, docx_to_text
 from .figures import Figure, find_figures
 from .metadata import DocumentMeta, extract_metadata
+from .page import split_page
 from .references import Reference, find_references
 from .structure import Node, build_outline
 from .text import clean_lines, split_paragraphs
@@ -36,6 +37,7 @@ __all__ = [
     "ParsedTask",
     "Period",
     "Reference",
+    "NORMATIVE_WARNING",
     "decode_upload",
     "docx_to_text",
     "parse_directive",
@@ -70,9 +72,12 @@ class ParsedDirective:
     tasks: list[ParsedTask]
     figures: list[Figure]
     references: list[Reference]
+    warnings: list[str] = field(default_factory=list)
+    normative: bool = False
 
     def to_dict(self) -> dict:
         return {
+            "warnings": list(self.warnings),
             "document": self.document.to_dict(),
             "period": self.period.to_dict() if self.period else {"year": None, "quarter": None},
             "tasks": [t.to_dict() for t in self.tasks],
@@ -97,9 +102,41 @@ def _document_period(texts: list[str]) -> Period | None:
     return None
 
 
+NORMATIVE_WARNING = "Văn bản quy phạm, không phải văn bản giao nhiệm vụ"
+_NORMATIVE_KINDS = re.compile(r"^(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Thông tư|Thông tư liên tịch)$", re.IGNORECASE)
+# A legal normative document carries its year in its number ("304/2025/NĐ-CP", "80/2025/NQ-HĐND").
+_NORMATIVE_NUMBER = re.compile(r"^\d+(?:\.\d+)?/(?:19|20)\d\d/[A-ZĐ]")
+_ARTICLE_LINE = re.compile(r"^Điều\s+\d{1,3}\s*[.:]", re.MULTILINE)
+# "Quyết định ban hành Quy định …", "… công bố thủ tục hành chính", "sửa đổi, bổ sung một số điều …": rules, not tasks.
+_NORMATIVE_TITLE = re.compile(
+    r"^(?:Về\s+)?(?:việc\s+)?(?:(?:ban hành|công bố)\s+(?:kèm theo\s+)?(?:các\s+)?(?:quy định|quy chế|điều lệ|quy trình"
+    r"|(?:danh mục\s+)?(?:các\s+)?thủ tục hành chính|bộ tiêu chí|định mức|đơn giá|bảng giá|tiêu chuẩn|chế độ)"
+    r"|quy định (?:chức năng|chi tiết|mức|về|nội dung)|sửa đổi, bổ sung (?:một số )?điều)",
+    re.IGNORECASE,
+)
+_LEGISLATURE_NUMBER = re.compile(r"/(?:\d{4}/)?(?:QH\d*|NQ-UBTVQH\d*|UBTVQH\d*)$")
+_CHAPTER_LINE = re.compile(r"^(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+)\b", re.MULTILINE)
+
+
+def is_normative(meta: DocumentMeta, paragraphs: list[str]) -> bool:
+    """A law, decree, circular or regulation: articles of rules, not tasks assigned to bodies."""
+    if meta.kind and _NORMATIVE_KINDS.match(meta.kind):
+        return True
+    articles = sum(1 for p in paragraphs if _ARTICLE_LINE.match(p))
+    if articles >= 2 and meta.title and _NORMATIVE_TITLE.match(meta.title):
+        return True
+    if meta.number and _LEGISLATURE_NUMBER.search(meta.number):
+        return True
+    if meta.number and _NORMATIVE_NUMBER.match(meta.number) and articles >= 2:
+        return True
+    chapters = sum(1 for p in paragraphs if _CHAPTER_LINE.match(p))
+    return articles >= 12 or (articles >= 6 and chapters >= 1)
+
+
 def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirective:
     today = today or dt.date.today()
-    text = text or ""
+    page = split_page(text or "")
+    text = page.text
     lines = clean_lines(text)
     split = split_paragraphs(text, lines)
     paragraphs = split.paragraphs
@@ -114,12 +151,14 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
         whole_year=bool(fallback_period and not fallback_period.quarter and not fallback_period.half),
         today=today,
     )
+    _site_fallback(meta, page.site)
     context_year = (doc_period.year if doc_period else None) or (meta.issued_on.year if meta.issued_on else None)
 
+    normative = is_normative(meta, paragraphs)
     tasks: list[ParsedTask] = []
     resolved: dict[int, ParsedTask] = {}
     for node in outline.nodes:
-        if not node.is_task:
+        if not node.is_task or normative:
             continue
         task = _task(node, resolved, doc_period, context_year or today.year)
         resolved[id(node)] = task
@@ -138,7 +177,18 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
         tasks=tasks,
         figures=find_figures(body_text),
         references=references,
+        warnings=[NORMATIVE_WARNING] if normative else [],
+        normative=normative,
     )
+
+
+def _site_fallback(meta: DocumentMeta, site: dict) -> None:
+    """Fields the header did not yield, from the legal-text site's particulars of the document."""
+    for key in ("kind", "number", "signer", "issued_on", "title"):
+        if not getattr(meta, key) and site.get(key):
+            setattr(meta, key, site[key])
+    if not meta.issuer and isinstance(site.get("issuer"), str):
+        meta.issuer = site["issuer"]
 
 
 def _first_period(nodes: list[Node]) -> Period | None:

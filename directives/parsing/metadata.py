@@ -130,6 +130,11 @@ def _header_issuer(lines: list[str]) -> str | None:
     return None
 
 
+def _title_line(line: str) -> bool:
+    """An upper-case title line; a short one too ("VỀ" on its own line)."""
+    return is_upper_line(line) or (line == line.upper() and any(c.isalpha() for c in line) and len(line) <= 8)
+
+
 def _kind_and_title(lines: list[str]) -> tuple[str | None, str | None, int]:
     for i, line in enumerate(lines[:80]):
         stripped = line.strip()
@@ -142,8 +147,8 @@ def _kind_and_title(lines: list[str]) -> tuple[str | None, str | None, int]:
             while j < len(lines) and not lines[j]:
                 j += 1
             title_lines: list[str] = []
-            if j < len(lines) and is_upper_line(lines[j]):
-                while j < len(lines) and lines[j] and is_upper_line(lines[j]) and not _MOTTO.search(lines[j]):
+            if j < len(lines) and _title_line(lines[j]):
+                while j < len(lines) and lines[j] and _title_line(lines[j]) and not _MOTTO.search(lines[j]):
                     title_lines.append(lines[j])
                     j += 1
                 # "CHỈ THỊ / CỦA BAN THƯỜNG VỤ TỈNH ỦY / VỀ …": the issuer line is not the title

@@ -30,7 +30,8 @@ texts = st.one_of(
 
 
 def check_shape(data):
-    assert set(data) == {"document", "period", "tasks", "figures", "references"}
+    assert set(data) == {"document", "period", "tasks", "figures", "references", "warnings"}
+    assert all(isinstance(w, str) for w in data["warnings"])
     assert set(data["document"]) == DOC_KEYS
     for key in ("meeting_date", "issued_on"):
         assert data["document"][key] is None or ISO.match(data["document"][key])
