@@ -53,9 +53,10 @@ class ParsedTask:
     support: list[str] = field(default_factory=list)
     parent_ref: str | None = None
     due_period: str | None = None
+    recurrence: dict | None = None  # {"freq": "yearly", "day": 25, "month": 12} for "trước ngày 25/12 hàng năm"
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "ref": self.ref,
             "text": self.text,
             "due": self.due.isoformat() if self.due else None,
@@ -63,6 +64,9 @@ class ParsedTask:
             "support": list(self.support),
             "due_period": self.due_period,
         }
+        if self.recurrence:
+            out["recurrence"] = dict(self.recurrence)
+        return out
 
 
 @dataclass
@@ -160,7 +164,7 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
     for node in outline.nodes:
         if not node.is_task or normative:
             continue
-        task = _task(node, resolved, doc_period, context_year or today.year)
+        task = _task(node, resolved, doc_period, context_year or today.year, meta.issued_on)
         resolved[id(node)] = task
         tasks.append(task)
 
@@ -198,17 +202,20 @@ def _first_period(nodes: list[Node]) -> Period | None:
     return None
 
 
-def _task(node: Node, resolved: dict[int, ParsedTask], doc_period: Period | None, year: int) -> ParsedTask:
+def _task(
+    node: Node, resolved: dict[int, ParsedTask], doc_period: Period | None, year: int, issued: dt.date | None
+) -> ParsedTask:
     parent = node.task_parent()
     parent_task = resolved.get(id(parent)) if parent is not None else None
     own_text = node.full_text
     section_year = node.period.year if node.period else year
-    deadline = find_deadline(own_text, section_year)
-    due, due_period = None, None
+    deadline = find_deadline(own_text, section_year, issued=issued)
+    due, due_period, recurrence = None, None, None
     if deadline:
         due, due_period = deadline.date, deadline.label
+        recurrence = dict(deadline.recurrence) if deadline.recurrence else None
     elif parent_task and parent_task.due:
-        due, due_period = parent_task.due, parent_task.due_period
+        due, due_period, recurrence = parent_task.due, parent_task.due_period, parent_task.recurrence
     elif node.period:
         due, due_period = node.period.end, node.period.label
     elif doc_period:
@@ -225,4 +232,5 @@ def _task(node: Node, resolved: dict[int, ParsedTask], doc_period: Period | None
         support=support,
         parent_ref=parent_task.ref if parent_task else None,
         due_period=due_period,
+        recurrence=recurrence,
     )

@@ -29,12 +29,16 @@ _ONGOING_TAIL = re.compile(
 )
 _DATE_TRIGGER = re.compile(
     r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|đến|hoàn\s+thành(?:\s+(?:trong|trước|vào))?"
-    r"|xong(?:\s+(?:trước|trong))?|thời\s+hạn(?:\s+\w+){0,2}\s*:\s*(?:trước)?"
-    r"|thời\s+gian\s+hoàn\s+thành\s*:\s*(?:trước)?)\s*(?:ngày\s*)?",
+    r"|xong(?:\s+(?:trước|trong))?|(?:thời\s+)?hạn(?:\s+\w+){0,2}\s*:\s*(?:trước|trong|vào)?"
+    r"|thời\s+gian(?:\s+\w+){0,2}\s*:\s*(?:trước|trong|vào)?"
+    r"|vào\s+(?=ngày\s+\d))\s*(?:ngày\s*)?",
     re.IGNORECASE,
 )
 DEADLINE_DATE_RE = re.compile(_DATE_TRIGGER.pattern + r"(?:" + _DAY_MONTH_YEAR + r")", re.IGNORECASE)
-_TRIGGER_WORDS = r"(?P<trig>trước|trong|hoàn\s+thành(?:\s+trong)?|xong(?:\s+trong)?|cuối|đến\s+hết|đến|vào)\s+"
+_TRIGGER_WORDS = (
+    r"(?P<trig>trước|trong|hoàn\s+thành(?:\s+trong)?|xong(?:\s+trong)?|cuối|đến\s+hết|đến|vào"
+    r"|vào\s+(?:kỳ|dịp|đợt|phiên)(?:\s+[^\s\d.,;:]+){0,3})\s+"
+)
 _LABEL_BEFORE = re.compile(r"(?:thời\s+gian|thời\s+hạn)[^:.;]{0,30}:\s*(?:trong\s+)?$", re.IGNORECASE)
 MONTH_RE = re.compile(
     r"tháng\s+(?P<m>\d{1,2})(?:\s*(?:-|–|đến|và)\s*(?:tháng\s+)?(?P<m_end>\d{1,2}))?\s*(?:/|năm)\s*(?P<y>\d{4})",
@@ -44,8 +48,39 @@ QUARTER_RE = re.compile(r"quý\s+(?P<q>iv|i{1,3}|[1-4])\s*(?:/|năm|-)\s*(?P<y>\
 HALF_RE = re.compile(r"6\s+tháng\s+(?P<h>đầu|cuối)\s+năm(?:\s+(?P<y>\d{4}))?", re.IGNORECASE)
 YEAR_RE = re.compile(r"năm\s+(?P<y>\d{4})", re.IGNORECASE)
 _YEAR_DEADLINE = re.compile(
-    r"(?:hoàn\s+thành|xong)(?:[^.;:()\n]{0,60}?\btrong|\s+trước|\s+vào|\s+trong)?\s+năm\s+(?P<y>\d{4})",
+    r"(?:hoàn\s+thành|xong)(?:[^.;:()\n]{0,240}?\btrong|\s+trước|\s+vào|\s+trong)?\s+năm\s+(?P<y>\d{4})",
     re.IGNORECASE,
+)
+# "Thời gian hoàn thành: 2025" (a table cell or a labelled line holding only a year)
+_LABEL_YEAR = re.compile(
+    r"(?:thời\s+gian|thời\s+hạn|hạn)(?:\s+[^\s:]+){0,3}\s*:\s*(?:trong\s+)?(?:năm\s+)?(?P<y>\d{4})\s*(?:$|[.;\n])",
+    re.IGNORECASE,
+)
+# "trong tuần đầu tháng 10/2025": the end of that week
+_WEEK_RE = re.compile(
+    r"tuần\s+(?P<w>đầu(?:\s+tiên)?|thứ\s+nhất|thứ\s+hai|thứ\s+ba|thứ\s+tư|cuối(?:\s+cùng)?)\s+(?:của\s+)?"
+    r"tháng\s+(?P<m>\d{1,2})(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+_WEEK_END = {"đầu": 7, "thứ nhất": 7, "thứ hai": 14, "thứ ba": 21, "thứ tư": 28}
+# "trong tháng 12", "đến hết năm": a month or the year without its number is the context year's
+_BARE_MONTH = re.compile(
+    r"(?:trong|cuối|đến\s+hết|hết|trước)\s+tháng\s+(?P<m>\d{1,2})(?![\d/]|\s*năm\s+\d|\s*hằng|\s*hàng)", re.I
+)
+_BARE_YEAR_END = re.compile(r"(?:đến\s+hết|trước\s+hết|trong|cuối)\s+năm(?!\s+(?:\d|học|tài|nay|sau|trước|tới))", re.I)
+# Recurring: "trước ngày 25/12 hàng năm", "ngày 20 hằng tháng", "tháng 12 hằng năm", "trước ngày 15 tháng cuối quý"
+_EVERY = r"(?:hàng|hằng)\s+(?P<f>tháng|quý|năm|tuần)"
+_RECUR_DAY = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})(?:\s*(?:/|-|\s+tháng\s+)(?P<m>\d{1,2}))?\s*(?:,\s*)?(?:của\s+)?" + _EVERY, re.I
+)
+_RECUR_QUARTER_DAY = re.compile(
+    r"ngày\s+(?P<d>\d{1,2})\s+(?:của\s+)?tháng\s+(?P<which>cuối|đầu)\s+(?:mỗi\s+|của\s+)?quý", re.I
+)
+_RECUR_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s+" + _EVERY.replace("(?P<f>tháng|quý|năm|tuần)", "năm"), re.I)
+_RECUR_BARE = re.compile(
+    r"(?:(?:định\s+kỳ|báo\s+cáo|tổng\s+hợp|thời\s+gian[^:\n]{0,25}:|thời\s+hạn[^:\n]{0,25}:)[^.;\n]{0,40}?"
+    r"|^\s*)" + _EVERY + r"(?!\s*\d)",
+    re.I | re.MULTILINE,
 )
 
 
@@ -95,6 +130,7 @@ class Deadline:
     date: dt.date
     start: int
     period: Period | None = None  # set when the deadline is the end of a period
+    recurrence: tuple | None = None  # (("freq", "yearly"), ("day", 25), ("month", 12)) for a recurring deadline
 
     @property
     def label(self) -> str | None:
@@ -137,11 +173,103 @@ def _triggered(text: str, start: int) -> tuple[bool, str]:
     return False, ""
 
 
-def find_deadlines(text: str, context_year: int | None = None) -> list[Deadline]:
-    """Every deadline stated in ``text``, in reading order."""
+def _next_on(day: int, month: int, after: dt.date) -> dt.date | None:
+    for year in (after.year, after.year + 1):
+        date = make_date(min(day, calendar.monthrange(year, month)[1]) if 1 <= month <= 12 else day, month, year)
+        if date and date >= after:
+            return date
+    return None
+
+
+def _recurring(text: str, after: dt.date) -> list[Deadline]:
+    """Recurring deadlines with their next occurrence on or after ``after``."""
+    out: list[Deadline] = []
+    taken: list[tuple[int, int]] = []
+    for m in _RECUR_DAY.finditer(text):
+        day, freq = int(m.group("d")), m.group("f").lower()
+        month = int(m.group("m")) if m.group("m") else None
+        if not 1 <= day <= 31:
+            continue
+        if freq == "năm" and month:
+            date, rec = _next_on(day, month, after), (("freq", "yearly"), ("day", day), ("month", month))
+        elif freq == "tháng":
+            date = _next_on(day, after.month, after) if day >= after.day else None
+            if date is None:
+                nxt = after.replace(day=1) + dt.timedelta(days=32)
+                date = make_date(min(day, calendar.monthrange(nxt.year, nxt.month)[1]), nxt.month, nxt.year)
+            rec = (("freq", "monthly"), ("day", day))
+        elif freq == "quý":
+            date, rec = _next_quarter_day(day, 1, after), (("freq", "quarterly"), ("day", day), ("month_of_quarter", 1))
+        else:
+            continue
+        if date:
+            out.append(Deadline(date, m.start(), None, rec))
+            taken.append((m.start(), m.end()))
+    for m in _RECUR_QUARTER_DAY.finditer(text):
+        day, which = int(m.group("d")), 3 if m.group("which").lower() == "cuối" else 1
+        date = _next_quarter_day(day, which, after)
+        if date:
+            rec = (("freq", "quarterly"), ("day", day), ("month_of_quarter", which))
+            out.append(Deadline(date, m.start(), None, rec))
+            taken.append((m.start(), m.end()))
+    for m in _RECUR_MONTH.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        month = int(m.group("m"))
+        if 1 <= month <= 12:
+            last = calendar.monthrange(after.year, month)[1]
+            date = _next_on(last, month, after)
+            if date:
+                date = dt.date(date.year, month, calendar.monthrange(date.year, month)[1])
+                out.append(Deadline(date, m.start(), None, (("freq", "yearly"), ("month", month))))
+                taken.append((m.start(), m.end()))
+    for m in _RECUR_BARE.finditer(text):
+        if any(a <= m.start("f") < b for a, b in taken):
+            continue
+        freq = m.group("f").lower()
+        if freq == "tháng":
+            date = dt.date(after.year, after.month, calendar.monthrange(after.year, after.month)[1])
+            rec = (("freq", "monthly"),)
+        elif freq == "quý":
+            q_month = ((after.month - 1) // 3 + 1) * 3
+            date, rec = (
+                dt.date(after.year, q_month, calendar.monthrange(after.year, q_month)[1]),
+                (("freq", "quarterly"),),
+            )
+        elif freq == "năm":
+            date, rec = dt.date(after.year, 12, 31), (("freq", "yearly"),)
+        else:
+            date, rec = after + dt.timedelta(days=(6 - after.weekday()) % 7), (("freq", "weekly"),)
+        out.append(Deadline(date, m.start("f"), None, rec))
+    return out
+
+
+def _next_quarter_day(day: int, month_of_quarter: int, after: dt.date) -> dt.date | None:
+    q = (after.month - 1) // 3
+    for k in range(0, 5):
+        qq = q + k
+        year, month = after.year + qq // 4, (qq % 4) * 3 + month_of_quarter
+        date = make_date(min(day, calendar.monthrange(year, month)[1]), month, year)
+        if date and date >= after:
+            return date
+    return None
+
+
+def find_deadlines(text: str, context_year: int | None = None, *, issued: dt.date | None = None) -> list[Deadline]:
+    """Every deadline stated in ``text``, in reading order.
+
+    ``issued`` (the document's date) dates recurring deadlines from it and drops dates more than a
+    year before it (a condition or a past event, not a deadline).
+    """
     found: list[Deadline] = []
+    after = issued or (dt.date(context_year, 1, 1) if context_year else dt.date.today())
+    recurring = _recurring(text, after)
+    spans = [(d.start, d.start + 40) for d in recurring]
+    found.extend(recurring)
     for m in DEADLINE_DATE_RE.finditer(text):
-        if _ongoing(text, m.end()):
+        if _ongoing(text, m.end()) or any(a <= m.end() <= b + 20 and m.start() >= a - 30 for a, b in spans):
+            continue
+        if m.group(0).lower().startswith("vào") and issued is None:
             continue
         date = date_from_match(m, context_year)
         if date:
@@ -183,6 +311,33 @@ def find_deadlines(text: str, context_year: int | None = None) -> list[Deadline]
         year = int(m.group("y"))
         if _valid_year(year) and not _ongoing(text, m.end()):
             found.append(Deadline(Period(year).end, m.start(), Period(year)))
+    for m in _LABEL_YEAR.finditer(text):
+        year = int(m.group("y"))
+        if _valid_year(year):
+            found.append(Deadline(Period(year).end, m.start(), Period(year)))
+    for m in _WEEK_RE.finditer(text):
+        ok, _ = _triggered(text, m.start())
+        year = int(m.group("y")) if m.group("y") else context_year
+        month = int(m.group("m"))
+        if not ok or not year or not _valid_year(year) or not 1 <= month <= 12:
+            continue
+        w = re.sub(r"\s+", " ", m.group("w").lower()).replace(" tiên", "").replace(" cùng", "")
+        day = _WEEK_END.get(w, calendar.monthrange(year, month)[1])
+        found.append(Deadline(dt.date(year, month, day), m.start()))
+    if context_year and _valid_year(context_year):
+        for m in _BARE_MONTH.finditer(text):
+            month = int(m.group("m"))
+            if 1 <= month <= 12 and not any(d.start <= m.start() <= d.start + 30 for d in found):
+                if m.group(0).lower().startswith("trước"):
+                    continue
+                period = Period(context_year, month=month)
+                found.append(Deadline(period.end, m.start(), period))
+        for m in _BARE_YEAR_END.finditer(text):
+            if re.match(r"(?:đến\s+hết|trước\s+hết)", m.group(0), re.I) or re.search(
+                r"(?:hoàn\s+thành|xong)[^.;\n]{0,120}$", text[max(0, m.start() - 120) : m.start()], re.I
+            ):
+                period = Period(context_year)
+                found.append(Deadline(period.end, m.start(), period))
     for m in YEAR_RE.finditer(text):
         ok, trig = _triggered(text, m.start())
         if ok and trig in ("", "trong", "đến hết", "cuối") and not _ongoing(text, m.end()):
@@ -191,13 +346,16 @@ def find_deadlines(text: str, context_year: int | None = None) -> list[Deadline]
                 year = int(m.group("y"))
                 if _valid_year(year):
                     found.append(Deadline(Period(year).end, m.start(), Period(year)))
+    if issued:
+        oldest = issued - dt.timedelta(days=366)
+        found = [d for d in found if d.date >= oldest]
     found.sort(key=lambda d: d.start)
     return found
 
 
-def find_deadline(text: str, context_year: int | None = None) -> Deadline | None:
+def find_deadline(text: str, context_year: int | None = None, *, issued: dt.date | None = None) -> Deadline | None:
     """The first deadline stated in ``text`` (a task naming several keeps its first)."""
-    found = find_deadlines(text, context_year)
+    found = find_deadlines(text, context_year, issued=issued)
     return found[0] if found else None
 
 

@@ -37,7 +37,7 @@ _RESIDUE_LINE = re.compile(
 _RESIDUE_INLINE = re.compile(r"leftcenterrightdel", re.IGNORECASE)
 # A line that opens a new item (kept in sync with numbering.MARKER_START, but looser).
 _MARKER_START = re.compile(
-    r"^(?:[IVX]{1,5}\.\s|\d{1,2}(?:\.\d{1,2}){0,3}[.)]?(?:\s|$)|\(\d{1,2}\)|\([ivx]{1,5}\)|\([a-zđ]\)|[a-zđ]\)"
+    r"^(?:[IVX]{1,5}\.\s|\d{1,2}(?:\.\d{1,3}){0,3}[.)]?(?:\s|$)|\d{3}[.)]\s|\(\d{1,3}\)|\([ivx]{1,5}\)|\([a-zđ]\)|[a-zđ]\)"
     r"|[-–—+•]\s*\S|Điều\s+\d+)"
 )
 _ORDINAL_START = re.compile(
@@ -45,7 +45,7 @@ _ORDINAL_START = re.compile(
     r"|Thứ chín|Thứ mười|Một là|Hai là|Ba là|Bốn là|Năm là|Sáu là|Bảy là|Tám là|Chín là|Mười là)\s*[,:.]"
 )
 _MARKER_ONLY = re.compile(
-    r"^[-–+•]$|^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|Điều\s+\d+)[.)]?$|^[a-zđ]\)$|^\(\d{1,2}\)$"
+    r"^[-–+•]$|^(?:[IVX]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|Điều\s+\d+)[.)]?$|^[a-zđ]\)$|^\(\d{1,3}\)$"
 )
 _SENTENCE_END = re.compile(r"(?:[.!?;:]|\./\.|[.!?][”\")]+)$")
 # Opening lines of blocks that end the body of a directive (signature, recipients, copies).
@@ -139,6 +139,86 @@ def _table_row_lines(cells: list[str], header: list[str]) -> list[str]:
     return out
 
 
+_CELL_BREAK = re.compile(r"^\s*\|\s*$")
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,6})\.?$")
+
+
+def _cell_runs(raw: list[str], start: int) -> tuple[list[str], int]:
+    """Cells written one per line run between lines holding only "|", from ``start``; and where they stop.
+
+    Consecutive "|" lines leave an empty cell between them (an empty cell or the end of a row).
+    """
+    cells: list[str] = []
+    cur: list[str] = []
+    i = start
+    n = len(raw)
+    while i < n:
+        line = raw[i]
+        if _CELL_BREAK.match(line):
+            cells.append(" ".join(cur))
+            cur = []
+            i += 1
+            continue
+        if len(cur) >= 40:  # no "|" for 40 lines: the table is over
+            i -= len(cur)
+            cur = []
+            break
+        cur.append(clean_line(_MD_HEADING.sub("", line.strip())))
+        i += 1
+    if cur:
+        i -= len(cur)
+    return cells, i
+
+
+def _one_cell_tables(raw: list[str]) -> list[str]:
+    """Tables crawled one cell per line between "|" lines, rewritten as pipe rows ("| 1 | Nội dung | … |").
+
+    The header row is the run of cells starting with "TT"/"STT" that names a task column ("Cơ quan chủ
+    trì", "Thời gian hoàn thành" …); each later row starts with its number after an empty cell, and its
+    cells are placed by position (an empty cell keeps its place).
+    """
+    if sum(1 for line in raw if _CELL_BREAK.match(line)) < 8:
+        return raw
+    out: list[str] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        line = raw[i]
+        head = clean_line(line.strip())
+        if not (_TABLE_NUMBER.match(head) and i + 1 < n and _CELL_BREAK.match(raw[i + 1])):
+            out.append(line)
+            i += 1
+            continue
+        cells, end = _cell_runs(raw, i)
+        header: list[str] = []
+        for c in cells:
+            if not c:
+                break
+            header.append(c)
+        if len(header) < 3 or not any(_column_label(h) for h in header[1:]):
+            out.append(line)
+            i += 1
+            continue
+        rows: list[list[str]] = []
+        row: list[str] | None = None
+        prev_empty = True
+        for c in cells[len(header) :]:
+            if _ROW_NUMBER.match(c) and prev_empty and (row is None or len(row) >= 2):
+                row = [c.rstrip(".")]
+                rows.append(row)
+            elif row is not None:
+                row.append(c)
+            prev_empty = not c
+        out.append("| " + " | ".join(header) + " |")
+        for r in rows:
+            cells_ = (r + [""] * len(header))[: len(header)]
+            if sum(1 for c in cells_ if c) >= 2:
+                out.append("| " + " | ".join(cells_) + " |")
+        out.append("")
+        i = end
+    return out
+
+
 def clean_lines(text: str) -> list[str]:
     """Lines with markup and residue removed; blank strings mark breaks (kept for metadata).
 
@@ -147,7 +227,7 @@ def clean_lines(text: str) -> list[str]:
     """
     out: list[str] = []
     header: list[str] | None = None
-    for raw in normalize_unicode(text).split("\n"):
+    for raw in _one_cell_tables(normalize_unicode(text).split("\n")):
         if _CRAWL_COMMENT.match(raw.strip()):
             continue
         raw = _MD_HEADING.sub("", raw.strip())
