@@ -103,6 +103,9 @@ class ProgressReportForm(forms.Form):
         help_text=_("dd/mm/yyyy; để trống là hôm nay khi hoàn thành."),
     )
     note = forms.CharField(label=_("Nội dung báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    close_open_subtasks = forms.BooleanField(
+        label=_("Hoàn thành dù còn nhiệm vụ cấp dưới chưa xong (cán bộ quản lý quyết định)"), required=False
+    )
     files = EvidenceField(
         label=_("Tệp minh chứng"),
         required=False,
@@ -120,6 +123,39 @@ class ProgressReportForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return files
+
+
+class PassDownForm(forms.Form):
+    """A sub-task for one child organization of the task's lead."""
+
+    lead = forms.ModelChoiceField(label=_("Cơ quan cấp dưới chủ trì"), queryset=models.Organization.objects.none())
+    supporters = forms.ModelMultipleChoiceField(
+        label=_("Cơ quan phối hợp"),
+        queryset=models.Organization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(
+        label=_("Thời hạn"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd/mm/yyyy; không sau thời hạn của nhiệm vụ; để trống là cùng thời hạn."),
+    )
+    text = forms.CharField(
+        label=_("Nội dung giao"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=8000,
+        help_text=_("Để trống là nội dung của nhiệm vụ."),
+    )
+
+    def __init__(self, *args, task: models.Task, **kwargs):
+        kwargs.setdefault("prefix", "down")
+        super().__init__(*args, **kwargs)
+        children = models.Organization.objects.filter(parent_id=task.lead_id, is_active=True).order_by("name")
+        self.fields["lead"].queryset = children
+        self.fields["supporters"].queryset = children
+        self.fields["deadline"].widget.format = "%d/%m/%Y"
 
 
 class ExtensionRequestForm(forms.Form):
@@ -223,6 +259,7 @@ class DirectiveEditForm(forms.ModelForm):
             "period",
             "status",
             "verification",
+            "implements",
         ]
         widgets = {"title": forms.Textarea(attrs={"rows": 3})}
 
@@ -230,3 +267,15 @@ class DirectiveEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("meeting_date", "issued_on"):
             self.fields[name].widget.format = "%d/%m/%Y"
+        # A lower body's plan implements a higher task its issuer leads.
+        field = self.fields["implements"]
+        issuer_id = self.instance.issuer_id
+        field.queryset = (
+            models.Task.objects.filter(lead_id=issuer_id, retired_on__isnull=True)
+            .exclude(directive_id=self.instance.pk)
+            .select_related("directive")
+            .order_by("directive_id", "position", "id")
+            if issuer_id
+            else models.Task.objects.none()
+        )
+        field.label_from_instance = lambda t: f"{t.directive.number or t.directive} · {t.path} {t.text[:80]}"

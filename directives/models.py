@@ -228,6 +228,17 @@ class Directive(Searchable, TimeStamped):
         REQUIRED = "required", _("Cần thẩm định")
         NOT_REQUIRED = "not_required", _("Không cần thẩm định")
 
+    implements = models.ForeignKey(
+        "Task",
+        verbose_name=_("triển khai nhiệm vụ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="implementing_plans",
+        help_text=_(
+            "Nhiệm vụ của cấp trên mà kế hoạch này triển khai thực hiện; tiến độ được tổng hợp lên nhiệm vụ đó."
+        ),
+    )
     verification = models.CharField(
         _("thẩm định báo cáo hoàn thành"),
         max_length=16,
@@ -366,6 +377,15 @@ class Task(Searchable, TimeStamped):
         blank=True,
         db_index=True,
         help_text=_("Nhiệm vụ không còn trong văn bản (đã cập nhật); lịch sử được giữ, không tính vào tỷ lệ."),
+    )
+    assigned_by = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Nhiệm vụ do cơ quan cấp trên (chủ trì nhiệm vụ cha) giao cho cấp dưới."),
     )
 
     class Meta:
@@ -748,6 +768,7 @@ class TaskEvent(models.Model):
         EXPLANATION_REQUESTED = "explanation_requested", _("Yêu cầu giải trình")
         EXPLANATION_ANSWERED = "explanation_answered", _("Giải trình")
         EXPLANATION_CLOSED = "explanation_closed", _("Kết thúc yêu cầu giải trình")
+        PASSED_DOWN = "passed_down", _("Giao cho cấp dưới")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices)

@@ -76,3 +76,15 @@ def can_close_explanation(user, explanation: models.Explanation, roles: dict[int
     return user.is_superuser or (
         explanation.organization_id is not None and roles.get(explanation.organization_id) == MANAGER
     )
+
+
+def can_pass_down(user, task: models.Task, roles: dict[int, str]) -> bool:
+    """Managers of the lead body assign a task on to its child organizations."""
+    if not task.lead_id or task.status in (models.Task.Status.DONE, models.Task.Status.CANCELLED):
+        return False
+    return user.is_superuser or roles.get(task.lead_id) == MANAGER
+
+
+def can_close_with_open_subtasks(user, task: models.Task, roles: dict[int, str]) -> bool:
+    """Managers of the lead body may report a task done while a sub-task is still open."""
+    return user.is_superuser or (task.lead_id is not None and roles.get(task.lead_id) == MANAGER)

@@ -17,6 +17,7 @@ urlpatterns = [
     # Verified completion and requests for explanation (views/oversight.py)
     path("claims/<int:pk>/decide/", oversight.claim_decide, name="claim_decide"),
     path("claim-files/<int:pk>/", oversight.claimfile_download, name="claimfile_download"),
+    path("tasks/<int:pk>/pass-down/", oversight.task_pass_down, name="task_pass_down"),
     path("tasks/<int:pk>/explanation/", oversight.task_explanation, name="task_explanation"),
     path("explanations/<int:pk>/answer/", oversight.explanation_answer, name="explanation_answer"),
     path("explanations/<int:pk>/close/", oversight.explanation_close, name="explanation_close"),

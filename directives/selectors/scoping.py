@@ -40,10 +40,16 @@ def user_organization_ids(user, *, roles: tuple[str, ...] | None = None) -> list
 
 
 def task_visibility_q(org_ids: list[int], *, user_id: int | None = None) -> Q:
-    """Tasks a member of `org_ids` may read: led or supported by them, or of directives they
-    issued; with `user_id`, also the tasks of the directives that user imported (created)."""
+    """Tasks a member of `org_ids` may read: led or supported by them, passed down by them to a
+    lower body (`assigned_by`), or of directives they issued; with `user_id`, also the tasks of
+    the directives that user imported (created)."""
     supported = models.Task.supporters.through.objects.filter(task_id=OuterRef("pk"), organization_id__in=org_ids)
-    q = Q(lead_id__in=org_ids) | Q(directive__issuer_id__in=org_ids) | Q(Exists(supported))
+    q = (
+        Q(lead_id__in=org_ids)
+        | Q(directive__issuer_id__in=org_ids)
+        | Q(assigned_by_id__in=org_ids)
+        | Q(Exists(supported))
+    )
     if user_id is not None:
         q |= Q(directive__created_by_id=user_id)
     return q

@@ -7,4 +7,5 @@ call `full_clean()` before saving and enqueue Celery work with `transaction.on_c
 from directives.services.core import *  # noqa: F403
 from directives.services.core import ImportResult, require  # noqa: F401
 from directives.services.oversight import *  # noqa: E402, F403
+from directives.services.passdown import *  # noqa: E402, F403
 from directives.services.reminders import *  # noqa: E402, F403

@@ -67,15 +67,32 @@ def progress_report_submit(
     note: str = "",
     completed_on: date | None = None,
     files: list | None = None,
+    close_open_subtasks: bool = False,
 ) -> models.ProgressReport | models.CompletionClaim:
     """A report from the task page: a "done" report by the lead body of a directive that
     requires verification becomes a claim; every other report is recorded at once.
 
-    While a claim waits, the lead body cannot report again (a supporter still can).
+    While a claim waits, the lead body cannot report again (a supporter still can). A task
+    whose passed-down sub-tasks are not all finished cannot be reported done, unless
+    `close_open_subtasks` (a manager of the lead body says so; the caller checks who).
     """
+    from directives.services.passdown import open_subtasks
+
     is_lead = task.lead_id is None or organization.pk == task.lead_id
     if is_lead and task.claims.filter(state=models.CompletionClaim.State.PENDING).exists():
         raise ValidationError(_("Báo cáo hoàn thành của nhiệm vụ đang chờ cơ quan ban hành xác nhận."))
+    if status == Task.Status.DONE and is_lead and not close_open_subtasks:
+        still_open = list(open_subtasks(task).values_list("path", flat=True)[:6])
+        if still_open:
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Còn nhiệm vụ cấp dưới chưa hoàn thành (%(paths)s); cán bộ quản lý của đơn vị chủ trì "
+                        "có thể quyết định hoàn thành."
+                    )
+                    % {"paths": ", ".join(still_open[:5]) + (" …" if len(still_open) > 5 else "")}
+                }
+            )
     if status == Task.Status.DONE and is_lead and task.directive.requires_verification:
         return completion_claim_submit(
             task=task, author=author, organization=organization, completed_on=completed_on, note=note, files=files

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from directives import models, permissions, selectors, services
-from directives.forms import ClaimDecisionForm, ExplanationAnswerForm, ExplanationRequestForm
+from directives.forms import ClaimDecisionForm, ExplanationAnswerForm, ExplanationRequestForm, PassDownForm
 
 
 def task_context(request, task: models.Task, roles: dict[int, str], forms: dict) -> dict:
@@ -41,7 +41,18 @@ def task_context(request, task: models.Task, roles: dict[int, str], forms: dict)
             if bound_answer and bound_answer[0] == explanation.pk
             else ExplanationAnswerForm(prefix=f"x{explanation.pk}")
         )
+    can_pass_down = permissions.can_pass_down(request.user, task, roles)
+    pass_down_form = None
+    if can_pass_down:
+        pass_down_form = forms.get("pass_down_form") or PassDownForm(
+            task=task, initial={"deadline": task.deadline, "text": task.text}
+        )
+        if not pass_down_form.fields["lead"].queryset.exists():
+            pass_down_form = None
     return {
+        "rollup": selectors.task_rollup(request.user, task),
+        "pass_down_form": pass_down_form,
+        "can_close_with_open_subtasks": permissions.can_close_with_open_subtasks(request.user, task, roles),
         "pending_claim": pending,
         "requires_verification": task.directive.requires_verification,
         "can_decide_claim": permissions.can_decide_completion(request.user, task.directive, roles),
@@ -181,3 +192,31 @@ def claimfile_download(request, pk: int):
 def explanationfile_download(request, pk: int):
     visible = selectors.tasks_visible_to(request.user).values("pk")
     return _download(get_object_or_404(models.ExplanationFile, pk=pk, explanation__task__in=visible))
+
+
+@login_required
+@require_POST
+def task_pass_down(request, pk: int):
+    from directives.views.tasks import _visible_task
+
+    task = _visible_task(request, pk)
+    roles = selectors.user_roles(request.user)
+    if not permissions.can_pass_down(request.user, task, roles):
+        raise PermissionDenied
+    form = PassDownForm(request.POST, task=task)
+    if form.is_valid():
+        try:
+            sub = services.task_pass_down(
+                task=task,
+                actor=request.user,
+                lead=form.cleaned_data["lead"],
+                supporters=list(form.cleaned_data["supporters"]),
+                deadline=form.cleaned_data["deadline"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+    if form.errors:
+        return _rerender(request, task.pk, pass_down_form=form)
+    messages.success(request, _("Đã giao nhiệm vụ %(path)s cho %(org)s.") % {"path": sub.path, "org": sub.lead})
+    return redirect("directives:task_detail", pk=task.pk)

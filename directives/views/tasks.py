@@ -259,6 +259,8 @@ def task_report(request, pk: int):
             note=form.cleaned_data["note"],
             completed_on=form.cleaned_data["completed_on"],
             files=form.cleaned_data["files"],
+            close_open_subtasks=form.cleaned_data["close_open_subtasks"]
+            and permissions.can_close_with_open_subtasks(request.user, task, roles),
         )
     except ValidationError as exc:
         _apply_service_errors(form, exc)

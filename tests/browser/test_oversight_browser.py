@@ -148,3 +148,34 @@ def test_an_explanation_is_requested_answered_and_closed(browser, live_server, o
     manager.wait_for_selector("#timeline:has-text('Kết thúc yêu cầu giải trình')")
     manager.goto(f"{base}/inbox/")
     assert manager.locator("#inbox-answers").count() == 0
+
+
+def test_a_task_is_passed_down_the_sub_task_done_and_the_parent_rolls_up(browser, live_server, office):
+    base, task = live_server.url, office["task"]
+    district = OrganizationFactory(name="Ban Tổ chức Huyện ủy Kim Thành", parent=task.lead)
+    manager = UserFactory(username="ns.quanly")
+    MembershipFactory(user=manager, organization=task.lead, role="manager")
+    district_reporter = UserFactory(username="kt.baocao")
+    MembershipFactory(user=district_reporter, organization=district, role="reporter")
+    models.Organization.objects.filter(pk=office["task"].directive.issuer_id).update(requires_verification=False)
+
+    page = sign_in(browser, base, "ns.quanly")
+    page.goto(f"{base}/tasks/{task.pk}/")
+    page.click("#pass-down-box summary")
+    page.select_option("#id_down-lead", str(district.pk))
+    page.fill("#id_down-text", "Rà soát quy hoạch cán bộ cấp huyện")
+    page.click("#pass-down-form button[type=submit]")
+    page.wait_for_selector("#rollup-summary")
+    assert "0/1" in page.inner_text("#rollup-summary")
+    sub = models.Task.objects.get(parent=task)
+
+    lower = sign_in(browser, base, "kt.baocao")
+    lower.goto(f"{base}/tasks/{sub.pk}/")
+    lower.select_option("#id_status", "done")
+    lower.fill("#id_percent", "100")
+    lower.click("#report-form button[type=submit]")
+    lower.wait_for_selector("#task-standing:has-text('Hoàn thành')")
+
+    page.goto(f"{base}/tasks/{task.pk}/")
+    assert "1/1" in page.inner_text("#rollup-summary")
+    assert "Hoàn thành đúng hạn" in page.inner_text("#rollup-worst")
