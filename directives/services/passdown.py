@@ -39,7 +39,7 @@ def task_pass_down(
     text: str = "",
 ) -> models.Task:
     """Create one sub-task of `task` led by `lead`, a child organization of the task's lead."""
-    parent = models.Task.objects.select_for_update().select_related("lead").get(pk=task.pk)
+    parent = models.Task.objects.select_for_update(of=("self",)).select_related("lead").get(pk=task.pk)
     errors = {}
     if parent.lead_id is None:
         raise ValidationError(_("Nhiệm vụ chưa có cơ quan chủ trì để giao cho cấp dưới."))
