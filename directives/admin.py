@@ -158,8 +158,22 @@ class TaskInline(admin.TabularInline):
     show_change_link = True
 
 
+class TargetInlineFormSet(BaseInlineFormSet):
+    """A target with quarterly snapshots is history: not deleted from the directive page."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.snapshots.exists():
+                raise ValidationError(
+                    _("Không xóa được chỉ tiêu “%(label)s”: đã có số liệu theo quý (lịch sử).")
+                    % {"label": form.instance.label[:80]}
+                )
+
+
 class TargetInline(admin.TabularInline):
     model = models.Target
+    formset = TargetInlineFormSet
     extra = 0
     fields = ["label", "unit", "total", "achieved", "period", "task"]
     raw_id_fields = ["task"]
@@ -229,12 +243,23 @@ class DirectiveAdmin(HistoryGuardMixin, TaskRatesMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        """Through `services.directive_update`: an edit of the metadata is in the tasks' timeline."""
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        services.directive_update(directive=obj, actor=request.user, changed_fields=form.changed_data if change else [])
 
     def save_formset(self, request, form, formset, change):
-        """Tasks edited inline go through `services.task_save`, so the edit is in their timeline."""
+        """Tasks edited inline go through `services.task_save`, so the edit is in their timeline;
+        targets through `save_target` (a changed achieved value is a quarterly snapshot)."""
+        if formset.model is models.Target:
+            targets = formset.save(commit=False)
+            for target in formset.deleted_objects:
+                services.target_delete(target=target)
+            changed = {id(f.instance): f.changed_data for f in formset.forms}
+            for target in targets:
+                save_target(request, target, changed.get(id(target), []))
+            formset.save_m2m()
+            return
         if formset.model is not models.Task:
             return super().save_formset(request, form, formset, change)
         tasks = formset.save(commit=False)
@@ -322,6 +347,22 @@ class TaskAdmin(HistoryGuardMixin, admin.ModelAdmin):
             services.task_delete(task=obj, actor=user)
 
 
+def save_target(request, target: models.Target, changed: list[str]) -> None:
+    """Save a target edited in the admin; a new achieved value goes through `services.target_update`
+    (this quarter's snapshot and a timeline entry), as on the task page."""
+    achieved = target.achieved
+    if target.pk is None:
+        target.achieved = 0
+        services.target_save(target=target)
+        changed = ["achieved"] if achieved else []
+    elif changed and set(changed) != {"achieved"}:
+        target.achieved = models.Target.objects.values_list("achieved", flat=True).get(pk=target.pk)
+        services.target_save(target=target)
+    if "achieved" in changed:
+        note = str(_("Sửa trong trang quản trị"))
+        services.target_update(target=target, achieved=achieved, author=request.user, note=note)
+
+
 @admin.register(models.Target)
 class TargetAdmin(admin.ModelAdmin):
     list_display = ["label", "directive", "achieved", "total", "unit", "period"]
@@ -330,20 +371,13 @@ class TargetAdmin(admin.ModelAdmin):
     raw_id_fields = ["directive", "task"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        save_target(request, obj, form.changed_data if change else [])
         if obj.exceeds_total:
             self.message_user(
                 request,
                 _("Lưu ý: số đã đạt (%(a)s) vượt chỉ tiêu (%(t)s).") % {"a": obj.achieved, "t": obj.total},
                 messages.WARNING,
             )
-
-
-@admin.register(models.TargetSnapshot)
-class TargetSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["target", "year", "quarter", "achieved", "total", "recorded_at"]
-    list_select_related = ["target"]
-    raw_id_fields = ["target"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -357,6 +391,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.TargetSnapshot)
+class TargetSnapshotAdmin(ReadOnlyAdmin):
+    """A quarter's figure is history: recorded by `services.target_update`, never edited."""
+
+    list_display = ["target", "year", "quarter", "achieved", "total", "recorded_at"]
+    list_select_related = ["target"]
+    raw_id_fields = ["target"]
 
 
 @admin.register(models.ProgressReport)

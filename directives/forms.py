@@ -101,6 +101,7 @@ class ProgressReportForm(forms.Form):
         required=False,
         input_formats=DATE_INPUT_FORMATS,
         help_text=_("dd/mm/yyyy; để trống là hôm nay khi hoàn thành."),
+        validators=[models.validate_sane_date, models.validate_not_future],
     )
     note = forms.CharField(label=_("Nội dung báo cáo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     close_open_subtasks = forms.BooleanField(
@@ -160,7 +161,10 @@ class PassDownForm(forms.Form):
 
 class ExtensionRequestForm(forms.Form):
     requested_deadline = forms.DateField(
-        label=_("Thời hạn đề nghị"), input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy")
+        label=_("Thời hạn đề nghị"),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd/mm/yyyy"),
+        validators=[models.validate_sane_date],
     )
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
@@ -241,10 +245,18 @@ class DirectiveEditForm(forms.ModelForm):
     """A directive's metadata, as a manager of the issuing organization edits it."""
 
     meeting_date = forms.DateField(
-        label=_("Ngày họp"), required=False, input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy")
+        label=_("Ngày họp"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd/mm/yyyy"),
+        validators=[models.validate_sane_date],
     )
     issued_on = forms.DateField(
-        label=_("Ngày ban hành"), required=False, input_formats=DATE_INPUT_FORMATS, help_text=_("dd/mm/yyyy")
+        label=_("Ngày ban hành"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("dd/mm/yyyy"),
+        validators=[models.validate_sane_date],
     )
 
     class Meta:

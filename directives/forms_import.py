@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from directives.domain.periods import Period
 from directives.drafts import DirectiveDraft, FigureDraft, ReferenceDraft, TaskDraft
-from directives.models import Directive
+from directives.models import Directive, validate_sane_date
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -37,6 +37,7 @@ class VNDateField(forms.DateField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("input_formats", DATE_FORMATS)
         kwargs.setdefault("error_messages", {"invalid": _lazy("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2021.")})
+        kwargs.setdefault("validators", [validate_sane_date])
         super().__init__(**kwargs)
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from directives.domain import dates
 from directives.domain.periods import Period
 from directives.domain.status import Standing, standing_at
 from directives.domain.text import fold_text
@@ -35,6 +36,43 @@ def validate_period_code(value: str) -> None:
             params={"value": value},
             code="invalid_period",
         ) from None
+
+
+def validate_sane_date(value: date | None) -> None:
+    """Dates typed by people (deadlines, extensions, issue dates) lie within 1945–2100."""
+    if not dates.within_bounds(value):
+        raise ValidationError(
+            _("Ngày %(value)s nằm ngoài khoảng cho phép (%(first)s – %(last)s)."),
+            params={
+                "value": value.strftime("%d/%m/%Y") if value.year >= 1000 else value.isoformat(),
+                "first": dates.EARLIEST.strftime("%d/%m/%Y"),
+                "last": dates.LATEST.strftime("%d/%m/%Y"),
+            },
+            code="date_out_of_range",
+        )
+
+
+def validate_not_future(value: date | None) -> None:
+    """A completion date is not after today (Asia/Ho_Chi_Minh)."""
+    from django.utils import timezone
+
+    if not dates.not_in_future(value, timezone.localdate()):
+        raise ValidationError(
+            _("Ngày hoàn thành %(value)s ở sau hôm nay."),
+            params={"value": value.strftime("%d/%m/%Y")},
+            code="date_in_future",
+        )
+
+
+def _date_errors(**fields) -> dict:
+    """{field: [message]} for the given dates out of bounds (model `clean` methods)."""
+    errors = {}
+    for name, value in fields.items():
+        try:
+            validate_sane_date(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    return errors
 
 
 def validate_email_list(value: str) -> None:
@@ -269,6 +307,11 @@ class Directive(Searchable, TimeStamped):
     def period_obj(self) -> Period | None:
         return Period.from_code(self.period) if self.period else None
 
+    def clean(self) -> None:
+        errors = _date_errors(meeting_date=self.meeting_date, issued_on=self.issued_on)
+        if errors:
+            raise ValidationError(errors)
+
     def delete(self, *args, **kwargs):
         """Refused when one of its tasks has a history (see `tasks_with_history`)."""
         refuse_deleting_history(Task.objects.filter(directive_id=self.pk))
@@ -432,7 +475,12 @@ class Task(Searchable, TimeStamped):
         return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
-        errors = {}
+        errors = _date_errors(deadline=self.deadline, completed_on=self.completed_on)
+        if "completed_on" not in errors:
+            try:
+                validate_not_future(self.completed_on)
+            except ValidationError as error:
+                errors["completed_on"] = error.messages
         if self.status == self.Status.DONE and not self.completed_on:
             errors["completed_on"] = _("Nhiệm vụ đã hoàn thành cần có ngày hoàn thành.")
         if self.parent_id and self.parent.directive_id != self.directive_id:
@@ -535,6 +583,16 @@ class ProgressReport(models.Model):
     def __str__(self) -> str:
         return f"{self.task.path} · {self.get_status_display()} · {self.percent}%"
 
+    def clean(self) -> None:
+        errors = _date_errors(completed_on=self.completed_on)
+        if not errors:
+            try:
+                validate_not_future(self.completed_on)
+            except ValidationError as error:
+                errors["completed_on"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:
     return f"evidence/{instance.report.task_id}/{filename}"
@@ -599,6 +657,18 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.path} → {self.requested_deadline:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        errors = _date_errors(requested_deadline=self.requested_deadline)
+        if (
+            not errors
+            and self.requested_deadline
+            and self.previous_deadline
+            and self.requested_deadline <= self.previous_deadline
+        ):
+            errors["requested_deadline"] = [_("Thời hạn đề nghị phải sau thời hạn hiện tại.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class CompletionClaim(models.Model):

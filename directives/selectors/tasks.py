@@ -206,9 +206,11 @@ class TaskTree:
 
 
 def task_tree(user, task: models.Task) -> TaskTree:
-    """The task's place in its directive's numbering: parent, siblings and children."""
+    """The task's place in its directive's numbering: parent, siblings and children, among the
+    tasks the user may open (another body's sibling is not shown, not even its text)."""
     near = list(
-        models.Task.objects.filter(directive_id=task.directive_id)
+        tasks_visible_to(user)
+        .filter(directive_id=task.directive_id)
         .filter(Q(pk=task.parent_id) | Q(parent_id=task.parent_id) | Q(parent_id=task.pk))
         .only("id", "path", "text", "parent_id", "position")
         .order_by("position", "id")

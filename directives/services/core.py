@@ -413,11 +413,13 @@ def extension_decide(
     ext.decided_by = decider
     ext.decided_at = timezone.now()
     ext.decision_note = note
+    ext.full_clean()
     ext.save()
     task = ext.task
     if approve:
         task.deadline = ext.requested_deadline
         task.deadline_period = ""
+        task.full_clean()
         task.save(update_fields=["deadline", "deadline_period", "updated_at"])
     models.TaskEvent.objects.create(
         task=task,
@@ -431,6 +433,25 @@ def extension_decide(
 
 
 # -- targets --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_save(*, target: models.Target) -> models.Target:
+    """Save a target's definition (label, unit, total, period, task). Its achieved value changes
+    only through `target_update`, which keeps the quarter's snapshot."""
+    target.full_clean()
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, target: models.Target) -> None:
+    """Delete a target entered by mistake; refused when it has quarterly snapshots (history)."""
+    if target.snapshots.exists():
+        raise ValidationError(
+            _("Không xóa được chỉ tiêu “%(label)s”: đã có số liệu theo quý (lịch sử).") % {"label": target.label[:80]}
+        )
+    target.delete()
 
 
 @transaction.atomic
@@ -483,6 +504,8 @@ __all__ = [
     "import_refusal",
     "organization_get_or_create",
     "require",
+    "target_delete",
+    "target_save",
     "target_update",
     "task_report_progress",
     "task_delete",

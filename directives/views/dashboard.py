@@ -96,9 +96,10 @@ def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardF
     return filters, form
 
 
-def _issuers():
+def _issuers(user):
+    """The issuers of the directives the user may see (the filter's choices are scoped too)."""
     return models.Organization.objects.filter(
-        pk__in=models.Directive.objects.exclude(issuer=None).values("issuer_id")
+        pk__in=selectors.directives_visible_to(user).exclude(issuer=None).values("issuer_id")
     ).only("pk", "name", "short_name")
 
 
@@ -177,7 +178,7 @@ def _sorted(rows, sort: str):
 
 
 def dashboard_context(request) -> dict:
-    filters, form = dashboard_filters(request.GET, issuers=_issuers())
+    filters, form = dashboard_filters(request.GET, issuers=_issuers(request.user))
     all_directives = request.GET.get("directives") == "all"
     data = selectors.dashboard_data(
         request.user, filters, target_directives=None if all_directives else DIRECTIVE_LIMIT
@@ -322,7 +323,7 @@ def dashboard(request):
 
 @login_required
 def dashboard_xlsx(request):
-    filters, _form = dashboard_filters(request.GET, issuers=_issuers())
+    filters, _form = dashboard_filters(request.GET, issuers=_issuers(request.user))
     data = selectors.dashboard_data(request.user, filters)
     content = reports.dashboard_workbook(data)
     response = HttpResponse(content, content_type=XLSX)

@@ -147,3 +147,51 @@ def test_the_matrix_covers_the_pages_of_this_area():
     assert {"task_detail", "task_report", "extension_decide", "target_update", "evidence_download"} <= names
     assert {"claim_decide", "claimfile_download", "task_explanation", "explanation_answer"} <= names
     assert {"explanation_close", "explanationfile_download", "inbox"} <= names
+
+
+@pytest.mark.parametrize("role", ["viewer", "reporter", "manager", "stranger"])
+def test_no_one_imports_over_another_organizations_directive(world, role):
+    """The import is part of the matrix: no role updates or issues in the other organization's name."""
+    from django.core.exceptions import PermissionDenied
+
+    from directives import services
+    from directives.drafts import DirectiveDraft, TaskDraft
+
+    objects, users = world
+    directive = models.Directive.objects.get(pk=objects["directive"])
+    draft = DirectiveDraft(
+        title="x", number=directive.number, issuer=directive.issuer.name, tasks=[TaskDraft("1", "Chiếm")]
+    )
+    for update in (directive, None):
+        with pytest.raises(PermissionDenied):
+            services.directive_import(draft=draft, actor=users[role], update=update)
+    assert directive.tasks.count() == 1 and directive.tasks.get().reports.count() == 1
+
+
+@pytest.mark.parametrize("role", ["viewer", "reporter", "manager"])
+def test_the_task_tree_shows_only_the_tasks_the_user_may_open(world, org, role):
+    objects, users = world
+    hidden = models.Task.objects.get(pk=objects["task"])
+    hidden.text = "Nội dung mật của đơn vị khác"
+    hidden.save()
+    mine = TaskFactory(directive=hidden.directive, lead=org, path="2", text="Việc của đơn vị mình")
+    client = Client()
+    client.force_login(users[role])
+    page = client.get(f"/tasks/{mine.pk}/")
+    assert page.status_code == 200
+    assert "Nội dung mật của đơn vị khác" not in page.content.decode()
+    from directives import selectors
+
+    tree = selectors.task_tree(users[role], mine)
+    assert hidden not in tree.siblings
+
+
+def test_the_dashboard_issuer_choices_list_only_visible_issuers(world, org):
+    objects, users = world
+    other = models.Directive.objects.get(pk=objects["directive"]).issuer
+    client = Client()
+    client.force_login(users["viewer"])
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    choices = [str(v) for v, _label in page.context["form"].fields["issuer"].choices]
+    assert str(other.pk) not in choices
