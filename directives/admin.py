@@ -65,11 +65,35 @@ RATE_COLUMNS = ["tasks_count", "completion_rate_display", "on_time_rate_display"
 class OrganizationAdmin(TaskRatesMixin, admin.ModelAdmin):
     rates_prefix = "led_tasks__"  # as lead (chủ trì)
     list_display = ["name", "short_name", "kind", "parent", "is_active", *RATE_COLUMNS]
-    list_filter = ["kind", "is_active"]
+    list_filter = ["kind", "is_active", ("proposed_by", admin.EmptyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["proposed_by"]
     inlines = [MembershipInline]
+    actions = ["confirm_proposed", "merge_into_oldest"]
+
+    @admin.action(description=_("Xác nhận các cơ quan được đề xuất khi nhập văn bản"))
+    def confirm_proposed(self, request, queryset):
+        count = services.organization_confirm(organizations=list(queryset), actor=request.user)
+        self.message_user(request, _("Đã xác nhận %(n)s cơ quan.") % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Gộp các cơ quan đã chọn vào cơ quan tạo sớm nhất"))
+    def merge_into_oldest(self, request, queryset):
+        """Memberships, tasks, supporting links, directives and history move to the oldest one."""
+        chosen = list(queryset.order_by("pk"))
+        if len(chosen) < 2:
+            self.message_user(request, _("Chọn ít nhất hai cơ quan để gộp."), messages.WARNING)
+            return
+        keep = chosen[0]
+        try:
+            count = services.organization_merge(keep=keep, merged=chosen[1:], actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request, _("Đã gộp %(n)s cơ quan vào “%(keep)s”.") % {"n": count, "keep": keep.name}, messages.SUCCESS
+        )
 
 
 @admin.register(models.Membership)

@@ -659,14 +659,9 @@ class ExtensionRequest(models.Model):
         return f"{self.task.path} → {self.requested_deadline:%d/%m/%Y}"
 
     def clean(self) -> None:
+        """The requested date lies within bounds. That it is later than the deadline it extends is
+        checked when it is requested (`services.extension_request`), not at every later save."""
         errors = _date_errors(requested_deadline=self.requested_deadline)
-        if (
-            not errors
-            and self.requested_deadline
-            and self.previous_deadline
-            and self.requested_deadline <= self.previous_deadline
-        ):
-            errors["requested_deadline"] = [_("Thời hạn đề nghị phải sau thời hạn hiện tại.")]
         if errors:
             raise ValidationError(errors)
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directives import models, services
-from directives.drafts import DirectiveDraft, TaskDraft, draft_from_contract
+from directives.importing.drafts import DirectiveDraft, TaskDraft, draft_from_contract
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "demo-2026-tracker"

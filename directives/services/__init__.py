@@ -4,8 +4,10 @@ Services are named `<entity>_<verb>`, take keyword-only arguments, run in a tran
 call `full_clean()` before saving and enqueue Celery work with `transaction.on_commit`.
 """
 
+# The import's one service lives with its flow (directives/importing/); named here too, as a write.
+from directives.importing.services import ImportResult, directive_import, import_refusal  # noqa: E402, F401
 from directives.services.core import *  # noqa: F403
-from directives.services.core import ImportResult, require  # noqa: F401
+from directives.services.core import require  # noqa: F401
 from directives.services.oversight import *  # noqa: E402, F403
 from directives.services.passdown import *  # noqa: E402, F403
 from directives.services.reminders import *  # noqa: E402, F403

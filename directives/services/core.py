@@ -8,7 +8,6 @@ no business rule lives anywhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from directives import models
 from directives.domain.periods import quarter_of
-from directives.drafts import DirectiveDraft, period_code_of
 
 Task = models.Task
 
@@ -39,205 +37,69 @@ def organization_get_or_create(*, name: str, short_name: str = "", kind: str = "
     return org
 
 
-# -- directives ----------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    directive: models.Directive
-    created: bool
-    tasks: int
-    targets: int
-    citations: int
-
-
-def _resolve_bodies(
-    names: list[str],
-    organizations: dict[str, models.Organization] | None,
-    create_missing: bool,
-    proposed_by=None,
-) -> list[models.Organization]:
-    found = []
-    for name in names:
-        key = " ".join(name.split()).casefold()
-        org = (organizations or {}).get(key)
-        if org is None:
-            org = models.Organization.objects.filter(name__iexact=name.strip()).first()
-        if org is None and create_missing:
-            org = organization_get_or_create(name=name)
-            if proposed_by is not None and org.proposed_by_id is None and org.is_active:
-                # A manager's new body is a proposal until a staff user confirms it.
-                org.is_active, org.proposed_by = False, proposed_by
-                org.save(update_fields=["is_active", "proposed_by", "updated_at"])
-        if org is not None and org not in found:
-            found.append(org)
-    return found
-
-
-def _user_roles(user) -> dict[int, str]:
-    return dict(
-        models.Membership.objects.filter(user=user, organization__is_active=True).values_list("organization_id", "role")
-    )
-
-
-def import_refusal(*, actor, issuer: models.Organization | None, update: models.Directive | None) -> str | None:
-    """Why `actor` may not import this draft, or None when he may.
-
-    `actor=None` is the operator at the command line (`manage.py import_directive`): trusted.
-    Staff users and managers may import; a manager names as issuer only an organization he
-    manages (staff any), and updates only a directive he may edit (`can_edit_directive`, the
-    rule of the directive edit page).
-    """
-    from directives import permissions
-
-    if actor is None:
-        return None
-    if not actor.is_authenticated:
-        return _("Cần đăng nhập để nhập văn bản.")
-    roles = _user_roles(actor)
-    privileged = actor.is_staff or actor.is_superuser
-    if not privileged and models.Membership.Role.MANAGER not in roles.values():
-        return _("Chỉ cán bộ quản trị hoặc quản lý đơn vị được nhập văn bản.")
-    if update is not None and not permissions.can_edit_directive(actor, update, roles):
-        return _(
-            "Bạn không có quyền cập nhật văn bản %(directive)s: chỉ quản lý của cơ quan ban hành được cập nhật."
-        ) % {"directive": update}
-    if not privileged and (issuer is None or roles.get(issuer.pk) != models.Membership.Role.MANAGER):
-        return _("Cơ quan ban hành phải là đơn vị bạn quản lý.")
-    return None
+@transaction.atomic
+def organization_confirm(*, organizations: list[models.Organization], actor) -> int:
+    """A staff user confirms bodies proposed at an import: they become active organizations."""
+    if not (actor.is_staff or actor.is_superuser):
+        raise PermissionDenied
+    ids = [o.pk for o in organizations if o.proposed_by_id is not None and not o.is_active]
+    return models.Organization.objects.filter(pk__in=ids).update(is_active=True, updated_at=timezone.now())
 
 
 @transaction.atomic
-def directive_import(
-    *,
-    draft: DirectiveDraft,
-    actor=None,
-    activate: bool = False,
-    update: models.Directive | None = None,
-    organizations: dict[str, models.Organization] | None = None,
-    create_missing_bodies: bool = True,
-) -> ImportResult:
-    """Write a reviewed draft: the directive, its tasks (parents by ref), targets and citations.
+def organization_merge(*, keep: models.Organization, merged: list[models.Organization], actor) -> int:
+    """Merge `merged` into `keep`: memberships, led and supported tasks, issued directives,
+    reports, extension requests, reminders and sub-organizations move to `keep`; then the merged
+    rows are deleted. Refused (ValidationError) when both issued a directive with the same number.
 
-    `organizations` maps casefolded body names (as written in the draft) to the organizations
-    the reviewer picked; names not in it are looked up by exact name, and created when
-    `create_missing_bodies` (as inactive proposals when the actor is not staff). The refusals
-    are those of `import_refusal` (PermissionDenied with its message).
-
-    With `update`, the directive's tasks are matched by path: kept tasks keep their history,
-    new ones are marked `added_on` today, and a task no longer in the text is retired
-    (`retired_on` today), never deleted. Targets are matched by label; a target with quarterly
-    snapshots is kept even when the text no longer has it.
+    Every other reference to an organization (in this app or another) is moved too, through
+    the model's relations, so that nothing is lost by the delete.
     """
-    issuer = None
-    privileged = actor is None or actor.is_staff or actor.is_superuser
-    if draft.issuer:
-        issuer = _resolve_bodies([draft.issuer], organizations, create_missing=privileged)
-        issuer = issuer[0] if issuer else None
-    refusal = import_refusal(actor=actor, issuer=issuer, update=update)
-    if refusal:
-        raise PermissionDenied(refusal)
-    proposer = None if privileged else actor
-    today = timezone.localdate()
-    directive = update or models.Directive(created_by=actor)
-    directive.kind = draft.kind or models.Directive.Kind.OTHER
-    directive.number = draft.number.strip()
-    directive.title = draft.title.strip() or _("(không có trích yếu)")
-    directive.issuer = issuer
-    directive.meeting_date = draft.meeting_date
-    directive.issued_on = draft.issued_on
-    directive.signer = draft.signer
-    directive.period = draft.period
-    directive.source_text = draft.source_text
-    if activate:
-        directive.status = models.Directive.Status.ACTIVE
-    directive.full_clean()
-    directive.save()
-
-    existing = {t.path: t for t in directive.tasks.all()} if update else {}
-    existing_ids = {t.pk for t in existing.values()}
-    by_ref: dict[str, models.Task] = {}
-    kept: set[int] = set()
-    for position, item in enumerate((t for t in draft.tasks if t.include), start=1):
-        task = existing.get(item.ref) or models.Task(directive=directive, path=item.ref)
-        task.position = position
-        task.text = item.text
-        task.parent = by_ref.get(item.parent_ref) if item.parent_ref else None
-        task.deadline = item.due
-        task.deadline_period = period_code_of(item.due_period)
-        leads = _resolve_bodies(item.lead, organizations, create_missing_bodies, proposer)
-        task.lead = leads[0] if leads else None
-        returning = task.pk is not None and task.retired_on is not None
-        task.retired_on = None
-        if update and task.pk is None:
-            task.added_on = today
-        task.full_clean(validate_unique=False)
-        task.save()
-        supporters = _resolve_bodies(item.support, organizations, create_missing_bodies, proposer)
-        task.supporters.set([o for o in supporters + leads[1:] if o != task.lead])
-        by_ref[item.ref] = task
-        kept.add(task.pk)
-        if task.pk not in existing_ids:
-            models.TaskEvent.objects.create(task=task, kind=models.TaskEvent.Kind.CREATED, actor=actor)
-        elif returning:
-            models.TaskEvent.objects.create(
-                task=task,
-                kind=models.TaskEvent.Kind.EDITED,
-                actor=actor,
-                summary=_("Theo dõi lại: nhiệm vụ có lại trong văn bản cập nhật"),
-                changes={"retired_on": None},
-            )
-    targets = 0
-    kept_targets: set[int] = set()
-    old_targets = {t.label: t for t in directive.targets.all()} if update else {}
-    if update:
-        retiring = list(directive.tasks.exclude(pk__in=kept).filter(retired_on=None).values_list("pk", flat=True))
-        models.Task.objects.filter(pk__in=retiring).update(retired_on=today, updated_at=timezone.now())
-        models.TaskEvent.objects.bulk_create(
-            models.TaskEvent(
-                task_id=pk,
-                kind=models.TaskEvent.Kind.EDITED,
-                actor=actor,
-                summary=_("Thôi theo dõi: nhiệm vụ không còn trong văn bản cập nhật"),
-                changes={"retired_on": today.isoformat()},
-            )
-            for pk in retiring
+    if not (actor.is_staff or actor.is_superuser):
+        raise PermissionDenied
+    others = [o for o in merged if o.pk != keep.pk]
+    if not others:
+        return 0
+    ids = [o.pk for o in others]
+    numbers = set(models.Directive.objects.filter(issuer=keep).exclude(number="").values_list("number", flat=True))
+    clash = models.Directive.objects.filter(issuer_id__in=ids, number__in=numbers).first()
+    if clash is not None:
+        raise ValidationError(
+            _("Không gộp được: cả hai cơ quan đều có văn bản số %(number)s.") % {"number": clash.number}
         )
-        directive.citations.all().delete()
-
-    for fig in (f for f in draft.figures if f.include):
-        label = fig.label[:500] or fig.unit
-        target = old_targets.get(label) or models.Target(directive=directive, label=label)
-        target.unit = fig.unit[:64]
-        target.total = fig.total
-        if target.pk is None:
-            target.achieved = fig.achieved
-        target.full_clean()
-        target.save()
-        kept_targets.add(target.pk)
-        targets += 1
-    if update:
-        directive.targets.exclude(pk__in=kept_targets).filter(snapshots=None).delete()
-
-    citations = 0
-    seen: set[str] = set()
-    for ref in draft.references:
-        number = ref.number.strip()[:64]
-        if not number or number in seen or number == directive.number:
+    # Memberships: a user in both keeps his membership of `keep`.
+    members = set(models.Membership.objects.filter(organization=keep).values_list("user_id", flat=True))
+    models.Membership.objects.filter(organization_id__in=ids, user_id__in=members).delete()
+    # Supporting links: `keep` once per task, never as supporter of a task it leads.
+    through = models.Task.supporters.through
+    linked = set(through.objects.filter(organization=keep).values_list("task_id", flat=True))
+    through.objects.filter(organization_id__in=ids, task_id__in=linked).delete()
+    through.objects.filter(organization_id__in=ids).update(organization_id=keep.pk)
+    # A reminder policy of its own: `keep`'s wins.
+    if models.ReminderPolicy.objects.filter(organization=keep).exists():
+        models.ReminderPolicy.objects.filter(organization_id__in=ids).delete()
+    else:
+        first = models.ReminderPolicy.objects.filter(organization_id__in=ids).first()
+        if first is not None:
+            models.ReminderPolicy.objects.filter(organization_id__in=ids).exclude(pk=first.pk).delete()
+            models.ReminderPolicy.objects.filter(pk=first.pk).update(organization_id=keep.pk)
+    for relation in models.Organization._meta.related_objects:
+        if relation.many_to_many or not relation.field.concrete:
             continue
-        seen.add(number)
-        cited = models.Directive.objects.filter(number=number).exclude(pk=directive.pk).first()
-        models.Citation.objects.create(
-            directive=directive, number=number, kind=ref.kind[:64], date=ref.date, cited_directive=cited
-        )
-        citations += 1
-    if directive.number:
-        models.Citation.objects.filter(number=directive.number, cited_directive=None).exclude(
-            directive=directive
-        ).update(cited_directive=directive)
-    return ImportResult(
-        directive=directive, created=update is None, tasks=len(kept), targets=targets, citations=citations
-    )
+        model, name = relation.related_model, relation.field.name
+        if model is models.Organization and name == "parent":
+            model.objects.filter(parent_id__in=ids).exclude(pk=keep.pk).update(parent_id=keep.pk)
+            continue
+        model._base_manager.filter(**{f"{name}__in": ids}).update(**{name: keep})
+    through.objects.filter(organization=keep, task__lead=keep).delete()
+    if keep.parent_id in ids:
+        keep.parent = None
+        keep.save(update_fields=["parent", "updated_at"])
+    models.Organization.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+# -- directives ----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -413,7 +275,7 @@ def extension_decide(
     ext.decided_by = decider
     ext.decided_at = timezone.now()
     ext.decision_note = note
-    ext.full_clean()
+    ext.full_clean(exclude=["requested_by"])  # null once its author's account is deleted
     ext.save()
     task = ext.task
     if approve:
@@ -495,14 +357,13 @@ def require(condition: bool) -> None:
 
 
 __all__ = [
-    "ImportResult",
     "directive_delete",
-    "directive_import",
     "directive_update",
     "extension_decide",
     "extension_request",
-    "import_refusal",
+    "organization_confirm",
     "organization_get_or_create",
+    "organization_merge",
     "require",
     "target_delete",
     "target_save",

@@ -20,35 +20,27 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from directives import models, selectors, services
-from directives.drafts import draft_from_contract
-from directives.forms_import import (
+from directives import models, selectors
+from directives.importing import services
+from directives.importing.drafts import draft_from_contract
+from directives.importing.forms import (
     DirectiveMetaForm,
     FigureFormSet,
     ImportSourceForm,
     ReferenceFormSet,
     TaskFormSet,
-    initial_from_draft,
+    hidden_forms_html,
     organization_choices,
-    reviewed_draft,
 )
-from directives.matching import BodyMatcher
+from directives.importing.matching import BodyMatcher
+from directives.importing.review import initial_from_draft, reviewed_draft, sentence_like
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "directive_import"
 
 
-def user_can_import(user) -> bool:
-    """Staff users and managers of any organization may import directives."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return models.Membership.objects.filter(user=user, role=models.Membership.Role.MANAGER).exists()
-
-
 def _guard(request: HttpRequest) -> None:
-    if not user_can_import(request.user):
+    if not services.user_can_import(request.user):
         raise PermissionDenied(_("Chỉ cán bộ quản trị hoặc quản lý đơn vị được nhập văn bản."))
 
 
@@ -68,9 +60,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
         text = form.cleaned_data["source_text"]
         try:
+            services.check_import_text(text)  # bounded work: refused before parsing
             contract = parse_directive(text).to_dict()
-        except ParseInputError as error:
-            form.add_error(None, str(error))
+            if len(contract.get("tasks") or []) > services.MAX_TASKS:
+                raise ParseInputError(services.too_many_tasks_message(len(contract["tasks"])))
+        except (ParseInputError, ValidationError) as error:
+            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
         except Exception:  # the parser must never turn a bad text into a 500
             logger.exception("parse_directive failed")
             form.add_error(
@@ -103,17 +98,7 @@ def _organizations():
 
 
 def _existing(user, number: str, issuer_id: int | None, issuer_name: str = "") -> models.Directive | None:
-    """The directive with this number and issuer, among those the user may see."""
-    if not number:
-        return None
-    qs = selectors.directives_visible_to(user).filter(number=number)
-    if issuer_id:
-        qs = qs.filter(issuer_id=issuer_id)
-    elif issuer_name:
-        qs = qs.filter(issuer__name__iexact=issuer_name)
-    else:
-        qs = qs.filter(issuer=None)
-    return qs.first()
+    return services.directive_existing(user, number=number, issuer_id=issuer_id, issuer_name=issuer_name)
 
 
 def _too_many_rows(data, contract: dict) -> bool:
@@ -129,8 +114,42 @@ def _too_many_rows(data, contract: dict) -> bool:
     return False
 
 
+#: Tasks shown per page of the review; the others travel as hidden fields, so that a 1,000-task
+#: draft renders in well under two seconds and is still confirmed in one POST.
+REVIEW_PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, total: int) -> tuple[int, int, int]:
+    """(page number, first index, pages) of the review, from ?page= or the posted "goto"."""
+    pages = max(1, -(-total // REVIEW_PAGE_SIZE))
+    raw = request.POST.get("goto") or request.GET.get("page") or "1"
+    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 1
+    page = min(max(page, 1), pages)
+    return page, (page - 1) * REVIEW_PAGE_SIZE, pages
+
+
+def _flagged_names(meta, tasks) -> list[str]:
+    """Proposed body names that read like sentences, for a warning above the review."""
+    names = []
+    issuer_new = meta["issuer_new"].value() or ""
+    names += [issuer_new] if issuer_new else []
+    for form in tasks.forms:
+        names += (form["new_bodies"].value() or "").replace(";", "\n").splitlines()
+    seen, flagged = set(), []
+    for name in (" ".join(n.split()) for n in names):
+        if name and name not in seen and sentence_like(name):
+            seen.add(name)
+            flagged.append(name)
+    return flagged
+
+
 @login_required
 def import_review(request: HttpRequest) -> HttpResponse:
+    """Review the draft (paginated), see what an update will add, change and retire, confirm.
+
+    The rules (issuer, update, duplicates, limits) are the import service's; this view only
+    shows the forms and reports its refusals on the page.
+    """
     _guard(request)
     stored = request.session.get(SESSION_KEY)
     if not stored:
@@ -146,6 +165,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
     choices = organization_choices(orgs)
     source_text = stored.get("source_text", "")
     existing = None
+    plan = None
 
     if request.method == "POST" and _too_many_rows(request.POST, stored.get("contract") or {}):
         # The review only edits, drops and merges the draft's rows; it never adds any. A
@@ -157,11 +177,16 @@ def import_review(request: HttpRequest) -> HttpResponse:
         tasks = TaskFormSet(request.POST, org_choices=choices, prefix="tasks")
         figures = FigureFormSet(request.POST, prefix="figures")
         references = ReferenceFormSet(request.POST, prefix="refs")
+        navigating = "goto" in request.POST and "confirm" not in request.POST
         if all([meta.is_valid(), tasks.is_valid(), figures.is_valid(), references.is_valid()]):
             reviewed = reviewed_draft(meta, tasks, figures, references, orgs_by_id=orgs_by_id, source_text=source_text)
             existing = _existing(request.user, reviewed.draft.number, reviewed.issuer_id, reviewed.draft.issuer)
             update = meta.cleaned_data.get("update_existing")
-            if existing and not update:
+            if existing is not None and _may_update(request.user, existing):
+                plan = services.directive_import_plan(draft=reviewed.draft, directive=existing)
+            if navigating:
+                pass
+            elif existing and not update:
                 meta.add_error(
                     "update_existing",
                     _("Văn bản số %(number)s của cơ quan này đã có. Chọn “cập nhật văn bản đã có” hoặc sửa số hiệu.")
@@ -196,6 +221,12 @@ def import_review(request: HttpRequest) -> HttpResponse:
                             "citations": result.citations,
                         },
                     )
+                    if result.retired:
+                        messages.info(
+                            request,
+                            _("%(count)d nhiệm vụ không còn trong văn bản: thôi theo dõi, lịch sử được giữ.")
+                            % {"count": result.retired},
+                        )
                     return redirect(directive_url(result.directive))
         else:
             issuer = request.POST.get("meta-issuer") or ""
@@ -219,17 +250,38 @@ def import_review(request: HttpRequest) -> HttpResponse:
         references = ReferenceFormSet(initial=initial["references"], prefix="refs")
         issuer = initial["meta"]["issuer"]
         existing = _existing(request.user, draft.number, int(issuer) if issuer else None, initial["meta"]["issuer_new"])
+        if existing is not None and _may_update(request.user, existing):
+            plan = services.directive_import_plan(draft=draft, directive=existing)
 
+    total = tasks.total_form_count()
+    page, first, pages = _page(request, total)
+    forms = tasks.forms
+    shown = forms[first : first + REVIEW_PAGE_SIZE]
+    hidden = hidden_forms_html(forms[:first] + forms[first + REVIEW_PAGE_SIZE :])
     return render(
         request,
         "directives/import_review.html",
         {
             "meta": meta,
             "tasks": tasks,
+            "task_forms": shown,
+            "hidden_tasks": hidden,
+            "page": page,
+            "pages": range(1, pages + 1) if pages > 1 else (),
+            "first_index": first,
             "figures": figures,
             "references": references,
             "existing": existing,
             "existing_url": directive_url(existing) if existing else "",
+            "plan": plan,
+            "flagged_names": _flagged_names(meta, tasks),
+            "max_tasks": services.MAX_TASKS,
             "source_text": source_text,
         },
     )
+
+
+def _may_update(user, directive: models.Directive) -> bool:
+    from directives import permissions
+
+    return permissions.can_edit_directive(user, directive, selectors.user_roles(user))

@@ -155,7 +155,7 @@ def test_no_one_imports_over_another_organizations_directive(world, role):
     from django.core.exceptions import PermissionDenied
 
     from directives import services
-    from directives.drafts import DirectiveDraft, TaskDraft
+    from directives.importing.drafts import DirectiveDraft, TaskDraft
 
     objects, users = world
     directive = models.Directive.objects.get(pk=objects["directive"])

@@ -1,8 +1,10 @@
 """`manage.py import_directive PATH [--activate] [--update]`: parse and import without review.
 
-Bodies are matched to the organization list (accents, case and abbreviations ignored, see
-`directives.matching`); unknown ones are created. A directive whose number already exists for
-the same issuer is refused unless --update, which replaces its tasks, targets and citations.
+The operator at the command line is trusted (`actor=None`); the rules are those of the one import
+service (`directives.importing.services`), as on the review page. Bodies are matched to the
+organization list (accents, case and abbreviations ignored); unknown ones are created. A
+directive whose number already exists for the same issuer is refused unless --update, which
+updates it: tasks matched by path, new ones added, missing ones retired (never deleted).
 """
 
 from __future__ import annotations
@@ -10,33 +12,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from directives import models, services
-from directives.drafts import DirectiveDraft, draft_from_contract
+from directives import models
+from directives.importing import services
+from directives.importing.drafts import draft_from_contract
 from directives.management.commands.parse_directive import read_directive_file
-from directives.matching import match_names
-
-
-def organizations_for(draft: DirectiveDraft) -> dict[str, models.Organization]:
-    """{casefolded name as written: Organization} for the draft's bodies that match the list."""
-    names = [draft.issuer] if draft.issuer else []
-    for task in draft.tasks:
-        names += task.lead + task.support
-    orgs = list(models.Organization.objects.only("id", "name", "short_name"))
-    by_id = {o.pk: o for o in orgs}
-    matched = match_names(names, [(o.pk, o.name, o.short_name) for o in orgs])
-    return {" ".join(name.split()).casefold(): by_id[oid] for name, oid in matched.items()}
-
-
-def existing_directive(draft: DirectiveDraft, organizations: dict) -> models.Directive | None:
-    if not draft.number:
-        return None
-    qs = models.Directive.objects.filter(number=draft.number)
-    issuer = organizations.get(" ".join(draft.issuer.split()).casefold()) if draft.issuer else None
-    if issuer is not None:
-        return qs.filter(issuer=issuer).first()
-    if draft.issuer:
-        return qs.filter(issuer__name__iexact=draft.issuer.strip()).first()
-    return qs.filter(issuer=None).first()
 
 
 class Command(BaseCommand):
@@ -45,15 +24,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--activate", action="store_true", help="start following it at once (status active)")
-        parser.add_argument("--update", action="store_true", help="replace the directive with the same number")
+        parser.add_argument("--update", action="store_true", help="update the directive with the same number")
+        parser.add_argument(
+            "--user", help="import as this user, with the rules of the review page (issuer, update, duplicates)"
+        )
 
-    def handle(self, *args, path: str, activate: bool = False, update: bool = False, **options):
+    def handle(self, *args, path: str, activate: bool = False, update: bool = False, user=None, **options):
+        from django.contrib.auth import get_user_model
+        from django.core.exceptions import PermissionDenied
+
         from directives.parsing import parse_directive
+
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"Không có người dùng {user!r}.")
 
         text = read_directive_file(path)
         draft = draft_from_contract(parse_directive(text).to_dict(), source_text=text)
-        organizations = organizations_for(draft)
-        existing = existing_directive(draft, organizations)
+        organizations = services.draft_organizations(draft)
+        issuer = organizations.get(" ".join(draft.issuer.split()).casefold()) if draft.issuer else None
+        existing = services.directive_existing(
+            actor, number=draft.number, issuer_id=issuer.pk if issuer else None, issuer_name=draft.issuer
+        )
         if existing and not update:
             raise CommandError(
                 f"Văn bản số {draft.number} của {existing.issuer or 'cơ quan này'} đã có (id {existing.pk}); "
@@ -63,6 +57,7 @@ class Command(BaseCommand):
         try:
             result = services.directive_import(
                 draft=draft,
+                actor=actor,
                 activate=activate,
                 update=existing,
                 organizations=organizations,
@@ -70,6 +65,8 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("Không nhập được: " + "; ".join(error.messages)) from None
+        except PermissionDenied as error:
+            raise CommandError(f"Không nhập được: {error}") from None
         directive = result.directive
         created_orgs = models.Organization.objects.count() - before
         verb = "Đã tạo" if result.created else "Đã cập nhật"
@@ -78,5 +75,7 @@ class Command(BaseCommand):
             f"  {result.tasks} nhiệm vụ, {result.targets} chỉ tiêu, {result.citations} văn bản được dẫn, "
             f"{created_orgs} cơ quan mới; trạng thái: {directive.get_status_display()}"
         )
+        if result.retired:
+            self.stdout.write(f"  {result.retired} nhiệm vụ không còn trong văn bản: thôi theo dõi (giữ lịch sử).")
         if not result.tasks:
             self.stdout.write("  Không nhận ra nhiệm vụ nào trong văn bản.")

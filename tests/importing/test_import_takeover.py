@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directives import models, services
-from directives.drafts import DirectiveDraft, TaskDraft
-from tests.directives.test_import_web import REVIEW, paste, review_data
+from directives.importing.drafts import DirectiveDraft, TaskDraft
 from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
+from tests.importing.test_import_web import REVIEW, paste, review_data
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +195,7 @@ def test_the_admin_refuses_to_delete_a_directive_with_history(client, victim, su
 def test_the_importer_always_sees_his_import(client):
     """A clerk with no membership imports a directive issued by another body: the redirect opens
     it with all its tasks (it used to be a bare 404)."""
-    from tests.directives.test_import_web import SAMPLE
+    from tests.importing.test_import_web import SAMPLE
 
     OrganizationFactory(name="Ban Tổ chức Trung ương", short_name="BTCTW")
     clerk = UserFactory(username="clerk2", is_staff=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from directives.matching import BodyMatcher, match_body, match_names, name_key
+from directives.importing.matching import BodyMatcher, match_body, match_names, name_key
 
 ORGS = [
     (1, "Ban Tổ chức Trung ương", "BTCTW"),
