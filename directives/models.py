@@ -1004,7 +1004,8 @@ class HistoryKeptError(models.ProtectedError):
 
 def tasks_with_history(tasks: models.QuerySet) -> models.QuerySet:
     """The tasks of `tasks` that have a history: a progress report, an extension request, a
-    reminder, or a timeline entry beyond their creation and edits. Such tasks are never deleted;
+    completion claim, a request for explanation, a reminder, or a timeline entry beyond their
+    creation and edits. Such tasks are never deleted;
     a task that is no longer in its directive is retired (`retired_on`)."""
     from django.db.models import Exists, OuterRef
 
@@ -1014,6 +1015,8 @@ def tasks_with_history(tasks: models.QuerySet) -> models.QuerySet:
     return tasks.filter(
         Q(has(ProgressReport))
         | Q(has(ExtensionRequest))
+        | Q(has(CompletionClaim))
+        | Q(has(Explanation))
         | Q(has(Notification))
         | Q(Exists(TaskEvent.objects.filter(task_id=OuterRef("pk")).exclude(kind__in=NO_HISTORY_EVENTS)))
     )
