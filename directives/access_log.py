@@ -53,3 +53,31 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     access_event_record(
         kind=models.AccessEvent.Kind.LOGIN_FAILED, request=request, username=str(credentials.get("username", ""))
     )
+
+
+# -- anonymous refusals: counted, not stored ----------------------------------------------------
+
+ANONYMOUS_KEY = "access-log:anonymous-refusals"
+
+
+def anonymous_refusals() -> int:
+    """How many requests without a session were refused (403) since the cache was last cleared."""
+    from django.core.cache import cache
+
+    return int(cache.get(ANONYMOUS_KEY) or 0)
+
+
+def anonymous_refusal_count(request) -> int:
+    """Count a refusal of an anonymous request. A scanner sends thousands: they are counted (and
+    logged at 1, 10, 100, 1,000…), never written one row each to the access log."""
+    from django.core.cache import cache
+
+    cache.add(ANONYMOUS_KEY, 0, timeout=None)
+    try:
+        count = cache.incr(ANONYMOUS_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(ANONYMOUS_KEY, 1, timeout=None)
+        count = 1
+    if count & (count - 1) == 0 or str(count).rstrip("0") == "1":
+        logger.info("anonymous_refused count=%s ip=%s path=%s", count, client_ip(request), request.path[:200])
+    return count

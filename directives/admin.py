@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import models, reports, selectors, services
 from directives.domain.periods import format_date_vi, format_percent_vi
+from directives.login import AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -506,3 +507,7 @@ class AccessEventAdmin(ReadOnlyAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
+
+
+# The admin's sign-in: the same bounds as the site's (a name of any length, failures per address).
+admin.site.login_form = AdminLoginForm

@@ -1,10 +1,10 @@
-from directives.access_log import SKIPPED_PREFIXES, access_event_record
+from directives.access_log import SKIPPED_PREFIXES, access_event_record, anonymous_refusal_count
 from directives.models import AccessEvent
 
 
 class DeniedAccessLogMiddleware:
-    """Record every 403, and every 404 a signed-in user meets (an object of another
-    organization answers 404, so that its existence is not revealed)."""
+    """Record every 403 and 404 a signed-in user meets (an object of another organization answers
+    404, so that its existence is not revealed); count the 403s of anonymous requests."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,7 +13,10 @@ class DeniedAccessLogMiddleware:
         response = self.get_response(request)
         if response.status_code in (403, 404) and not request.path.startswith(SKIPPED_PREFIXES):
             user = getattr(request, "user", None)
-            if response.status_code == 403 or (user is not None and user.is_authenticated):
+            if user is None or not user.is_authenticated:
+                if response.status_code == 403:
+                    anonymous_refusal_count(request)  # counted, not one row per request
+            else:
                 access_event_record(
                     kind=AccessEvent.Kind.ACCESS_DENIED, request=request, user=user, status_code=response.status_code
                 )
