@@ -364,7 +364,7 @@ class TaskAdmin(HistoryGuardMixin, admin.ModelAdmin):
     list_select_related = ["directive", "directive__issuer", "lead"]
     search_fields = ["path", "text", "directive__number"]
     autocomplete_fields = ["directive", "parent", "lead", "supporters"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "series", "occurrence_period", "assigned_by"]
     inlines = [ProgressReportInline, ExtensionInline, TaskEventInline]
     show_full_result_count = False  # no COUNT(*) over 100k rows on every page
     list_per_page = 50

@@ -421,6 +421,41 @@ class Task(Searchable, TimeStamped):
         db_index=True,
         help_text=_("Nhiệm vụ không còn trong văn bản (đã cập nhật); lịch sử được giữ, không tính vào tỷ lệ."),
     )
+    recurrence = models.CharField(
+        _("định kỳ"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("", _("Không định kỳ")),
+            ("monthly", _("Hằng tháng")),
+            ("quarterly", _("Hằng quý")),
+            ("half_yearly", _("6 tháng")),
+            ("yearly", _("Hằng năm")),
+        ],
+        help_text=_("Nhiệm vụ định kỳ: mỗi kỳ là một nhiệm vụ riêng, được tạo trước khi đến hạn."),
+    )
+    recurrence_day = models.PositiveSmallIntegerField(
+        _("ngày đến hạn trong tháng"),
+        default=0,
+        validators=[MaxValueValidator(31)],
+        help_text=_("Ví dụ 15 cho “trước ngày 15”; 0 là ngày cuối tháng."),
+    )
+    recurrence_month = models.PositiveSmallIntegerField(
+        _("tháng đến hạn trong kỳ"),
+        default=0,
+        validators=[MaxValueValidator(12)],
+        help_text=_("Tháng thứ mấy của kỳ (3 = tháng cuối quý, 12 = tháng 12 hằng năm); 0 là tháng cuối kỳ."),
+    )
+    recurrence_until = models.DateField(_("định kỳ đến ngày"), null=True, blank=True)
+    series = models.ForeignKey(
+        "self",
+        verbose_name=_("nhiệm vụ định kỳ gốc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
+    )
+    occurrence_period = models.CharField(_("kỳ"), max_length=8, blank=True, validators=[validate_period_code])
     assigned_by = models.ForeignKey(
         Organization,
         verbose_name=_("cơ quan giao"),
@@ -437,6 +472,11 @@ class Task(Searchable, TimeStamped):
         ordering = ["directive_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["directive", "path"], name="task_unique_path_per_directive"),
+            models.UniqueConstraint(
+                fields=["series", "occurrence_period"],
+                condition=Q(series__isnull=False),
+                name="task_unique_occurrence_per_period",
+            ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_on__isnull=False), name="task_done_has_completion_date"
@@ -455,6 +495,15 @@ class Task(Searchable, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.path} {self.text[:60]}"
+
+    @property
+    def recurrence_rule(self):
+        """The `domain.recurrence.RecurrenceRule` of a recurring task, else None."""
+        from directives.domain.recurrence import RecurrenceRule
+
+        if not self.recurrence:
+            return None
+        return RecurrenceRule(self.recurrence, self.recurrence_day, self.recurrence_month)
 
     @property
     def deadline_period_obj(self) -> Period | None:
@@ -485,6 +534,13 @@ class Task(Searchable, TimeStamped):
             errors["completed_on"] = _("Nhiệm vụ đã hoàn thành cần có ngày hoàn thành.")
         if self.parent_id and self.parent.directive_id != self.directive_id:
             errors["parent"] = _("Nhiệm vụ cha phải thuộc cùng văn bản.")
+        if self.recurrence:
+            if not self.deadline:
+                errors["deadline"] = _("Nhiệm vụ định kỳ cần thời hạn của lần đầu tiên.")
+            try:
+                self.recurrence_rule  # noqa: B018 - validates day and month
+            except ValueError:
+                errors["recurrence_month"] = _("Tháng đến hạn vượt quá số tháng của kỳ.")
         if errors:
             raise ValidationError(errors)
 

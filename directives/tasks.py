@@ -28,6 +28,7 @@ TASK_BACKOFF_MAX = 300
 )
 def reminders_sweep_task(on: str | None = None) -> dict:
     """The daily sweep: plan the day's reminders, then send them."""
+    services.recurring_occurrences_create(on=date.fromisoformat(on) if on else None)  # issue 13: ahead of time
     result = services.reminders_sweep(on=date.fromisoformat(on) if on else None)
     return {"planned": result.planned, "sent": result.sent, "failed": result.failed}
 

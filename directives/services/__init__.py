@@ -13,4 +13,5 @@ from directives.services.core import *  # noqa: F403
 from directives.services.core import require  # noqa: F401
 from directives.services.oversight import *  # noqa: E402, F403
 from directives.services.passdown import *  # noqa: E402, F403
+from directives.services.recurring import *  # noqa: E402, F403
 from directives.services.reminders import *  # noqa: E402, F403

@@ -49,7 +49,12 @@ def task_context(request, task: models.Task, roles: dict[int, str], forms: dict)
         )
         if not pass_down_form.fields["lead"].queryset.exists():
             pass_down_form = None
+    series = task.series if task.series_id else (task if task.recurrence else None)
     return {
+        "series": series,
+        "occurrences": list(series.occurrences.order_by("deadline", "id").only("id", "path", "deadline", "status"))
+        if series
+        else [],
         "rollup": selectors.task_rollup(request.user, task),
         "pass_down_form": pass_down_form,
         "can_close_with_open_subtasks": permissions.can_close_with_open_subtasks(request.user, task, roles),

@@ -179,3 +179,25 @@ def test_a_task_is_passed_down_the_sub_task_done_and_the_parent_rolls_up(browser
     page.goto(f"{base}/tasks/{task.pk}/")
     assert "1/1" in page.inner_text("#rollup-summary")
     assert "Hoàn thành đúng hạn" in page.inner_text("#rollup-worst")
+
+
+def test_the_second_occurrence_of_a_recurring_task_is_reported_on_its_own(browser, live_server, office):
+    from directives import services
+
+    base, task = live_server.url, office["task"]
+    models.Organization.objects.filter(pk=task.directive.issuer_id).update(requires_verification=False)
+    models.Task.objects.filter(pk=task.pk).update(recurrence="monthly", recurrence_day=20)
+    services.recurring_occurrences_create(on=task.deadline)  # the sweep, run on the first occurrence's deadline
+    second = models.Task.objects.get(series=task)
+
+    page = sign_in(browser, base, "ns.baocao")
+    page.goto(f"{base}/tasks/{task.pk}/")
+    page.click(f"#occurrences a[href='/tasks/{second.pk}/']")
+    page.wait_for_url(f"{base}/tasks/{second.pk}/")
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_percent", "40")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#task-status:has-text('40%')")
+    second.refresh_from_db()
+    task.refresh_from_db()
+    assert (second.progress, task.progress) == (40, 0)
