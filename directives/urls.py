@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives.views import dashboard, imports, inbox, oversight, reminders, tasks
+from directives.views import dashboard, imports, inbox, oversight, rankings, reminders, tasks
 
 app_name = "directives"
 
@@ -32,6 +32,8 @@ urlpatterns = [
     path("import/review/", imports.import_review, name="import_review"),
     # Dashboards and exports (views/dashboard.py)
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("rankings/", rankings.rankings, name="rankings"),
+    path("rankings/export.xlsx", rankings.rankings_xlsx, name="rankings_xlsx"),
     path("dashboard/export.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("dashboard/report.docx", dashboard.quarterly_report, name="quarterly_report"),
     # Reminder preferences and health (views/reminders.py)

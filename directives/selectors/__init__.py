@@ -5,6 +5,7 @@ Selectors take the user first, so that what a user may see is decided in one pla
 
 from directives.selectors.dashboard import *  # noqa: F403
 from directives.selectors.inbox import *  # noqa: F403
+from directives.selectors.rankings import *  # noqa: F403
 from directives.selectors.reminders import *  # noqa: F403
 from directives.selectors.rollup import *  # noqa: F403
 from directives.selectors.scoping import *  # noqa: F403
