@@ -207,6 +207,17 @@ class UserPreference(models.Model):
     email_reminders = models.BooleanField(_("nhận email đôn đốc"), default=True)
     support_digests = models.BooleanField(_("nhận bản tin nhiệm vụ phối hợp"), default=False)
 
+    class EventMail(models.TextChoices):
+        IMMEDIATE = "immediate", _("Gửi ngay khi có việc")
+        DIGEST = "digest", _("Gộp vào bản tin hằng ngày")
+
+    event_mail = models.CharField(
+        _("email về đề nghị, thẩm định, giải trình"),
+        max_length=10,
+        choices=EventMail.choices,
+        default=EventMail.IMMEDIATE,
+    )
+
     class Meta:
         verbose_name = _("tùy chọn người dùng")
         verbose_name_plural = pgettext_lazy("plural", "tùy chọn người dùng")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from directives import models
 from directives.domain.periods import quarter_of
+from directives.services.event_mail import event_notify
 
 Task = models.Task
 
@@ -261,6 +262,7 @@ def extension_request(
         summary=f"→ {requested_deadline:%d/%m/%Y}",
         changes={"extension": ext.pk},
     )
+    event_notify(kind="extension_requested", obj=ext, text=ext.reason)
     return ext
 
 
@@ -291,6 +293,7 @@ def extension_decide(
         summary=ext.get_state_display(),
         changes={"extension": ext.pk, "approved": approve},
     )
+    event_notify(kind="extension_decided", obj=ext, text=f"{ext.get_state_display()}. {note}".strip())
     extension.state = ext.state
     return ext
 

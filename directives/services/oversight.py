@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from directives import models
 from directives.services.core import task_report_progress
+from directives.services.event_mail import event_notify
 
 __all__ = [
     "completion_claim_decide",
@@ -179,6 +180,8 @@ def completion_claim_decide(
     locked.full_clean()
     locked.save()
     _event(locked.task, kind, decider, comment, claim=locked.pk)
+    if not accept:
+        event_notify(kind="completion_returned", obj=locked, text=comment)
     claim.state = locked.state
     return locked
 
@@ -218,6 +221,7 @@ def explanation_request(
         _("Hạn giải trình %(d)s") % {"d": due_on.strftime("%d/%m/%Y")},
         explanation=explanation.pk,
     )
+    event_notify(kind="explanation_requested", obj=explanation, text=question)
     return explanation
 
 
@@ -239,6 +243,7 @@ def explanation_answer(
     locked.save()
     _save_files(models.ExplanationFile, "explanation", locked, files)
     _event(locked.task, models.TaskEvent.Kind.EXPLANATION_ANSWERED, author, answer[:200], explanation=locked.pk)
+    event_notify(kind="explanation_answered", obj=locked, text=answer)
     explanation.state = locked.state
     return locked
 
