@@ -56,6 +56,19 @@ def reminders_send_task() -> dict:
     return {"sent": result.sent, "failed": result.failed, "retried": result.retried, "expired": result.expired}
 
 
+@shared_task(
+    autoretry_for=(OperationalError,),
+    max_retries=TASK_MAX_RETRIES,
+    retry_backoff=True,
+    retry_backoff_max=TASK_BACKOFF_MAX,
+)
+def outbox_send_task() -> dict:
+    """Send what is pending now, without the sweep's catch-up: enqueued after a commit that
+    put event mails in the outbox (`notification_enqueue`)."""
+    result = services.reminders_send()
+    return {"sent": result.sent, "failed": result.failed, "retried": result.retried, "expired": result.expired}
+
+
 @shared_task(autoretry_for=(OperationalError,), max_retries=TASK_MAX_RETRIES, retry_backoff=True)
 def reminders_catch_up_task() -> dict | None:
     """At worker start: run today's sweep if it should have run and did not."""

@@ -316,9 +316,9 @@ def notification_enqueue(
         N.objects.bulk_create(rows, ignore_conflicts=True)
         created = N.objects.filter(task=task, kind=kind, window=key[:64]).count() - before
         if created and not send_at:
-            from directives.tasks import reminders_send_task
+            from directives.tasks import outbox_send_task
 
-            transaction.on_commit(reminders_send_task.delay)
+            transaction.on_commit(outbox_send_task.delay)
     return created
 
 
@@ -652,10 +652,9 @@ def _compose(rows: list[N], now: datetime, result: SendResult, lease: datetime) 
             if single:
                 message = _event_message(group[0])
             else:
-                # Days left are counted from the sweep's date (the latest `planned_for` of the
-                # digest, no later than today): the digest describes the state the sweep saw.
-                on = min(today, max(row.planned_for for row in group))
-                context = _digest_context(recipient, group, on)
+                # Days left are counted from today: a digest sent late (after an outage, or a
+                # caught-up sweep) says how things stand when it is read.
+                context = _digest_context(recipient, group, today)
                 message = emails.render("reminder_digest", context, to=[recipient], headers=_list_headers(recipient))
         except Exception as exc:  # noqa: BLE001 - one bad message fails alone
             error = _("Không tạo được thư: %(e)s") % {"e": _describe(exc)}
