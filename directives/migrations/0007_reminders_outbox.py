@@ -21,7 +21,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0005_task_history_and_proposals'),
+        ('directives', '0006_verification_explanations'),
     ]
 
     operations = [
