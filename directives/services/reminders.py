@@ -54,7 +54,7 @@ from django.db.models import F, Func, IntegerField, Q, Value
 from django.db.models.functions import Abs, Coalesce, Concat, Mod
 from django.template import TemplateDoesNotExist
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from directives import emails, models
@@ -736,6 +736,16 @@ def _send_claimed(rows: list[N], lease: datetime, now: datetime) -> tuple[SendRe
 
 def _send_loop(now: datetime | None, batch: int, max_batches: int, shard: tuple[int, int] | None = None) -> SendResult:
     result = SendResult()
+    # Messages and the reasons stored on rows are in the site's language, whatever language the
+    # calling thread has active (a request in English, a test).
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_batches(now, batch, max_batches, shard, result)
+    return result
+
+
+def _send_batches(
+    now: datetime | None, batch: int, max_batches: int, shard: tuple[int, int] | None, result: SendResult
+) -> None:
     for _batch in range(max_batches):
         current = now or timezone.now()
         rows, lease = _claim(now=current, batch=batch, shard=shard)
@@ -745,7 +755,6 @@ def _send_loop(now: datetime | None, batch: int, max_batches: int, shard: tuple[
         result += outcome
         if unreachable:
             break  # step 5: the server is down; the rest keep their attempts for the next tick
-    return result
 
 
 def _send_loop_in_thread(now: datetime | None, batch: int, max_batches: int, shard: tuple[int, int]) -> SendResult:
@@ -767,7 +776,8 @@ def reminders_send(
     time. Rows left pending at the end (a sender that met a transient error) wait for the next
     run, as always.
     """
-    result = SendResult(expired=_expire(now or timezone.now()))
+    with translation.override(settings.LANGUAGE_CODE):
+        result = SendResult(expired=_expire(now or timezone.now()))
     connections = connections or settings.REMINDER_SEND_CONNECTIONS
     conn = transaction.get_connection()
     if connections <= 1 or conn.vendor != "postgresql" or conn.in_atomic_block:

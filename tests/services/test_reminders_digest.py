@@ -260,3 +260,14 @@ def test_failed_rows_and_a_late_sweep_turn_it_red(healthy):
     with time_machine.travel(NOW + timedelta(hours=30), tick=False):
         response = Client().get("/healthz/reminders")
         assert response.status_code == 503 and "sweep_late" in response.json()["problems"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_digest_is_in_the_sites_language_whatever_language_the_caller_has_active(board):
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.reminders_plan(on=ON)
+        services.reminders_send()
+    body = digest_for("qn.quanly@example.vn").body
+    assert "BÁO CÁO CẤP TRÊN (2)" in body and "Đồng thời: Quá hạn" in body
