@@ -21,7 +21,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0006_verification_explanations'),
+        ('directives', '0007_passing_down'),
     ]
 
     operations = [
