@@ -36,5 +36,6 @@ urlpatterns = [
     path("dashboard/report.docx", dashboard.quarterly_report, name="quarterly_report"),
     # Reminder preferences and health (views/reminders.py)
     path("account/reminders/", reminders.reminder_preferences, name="reminder_preferences"),
+    path("account/reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe, name="reminders_unsubscribe"),
     path("staff/reminders/", reminders.reminders_health, name="reminders_health"),
 ]

@@ -239,14 +239,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The one reviewed beat schedule. DatabaseScheduler copies it into the admin, where staff may
 # change the times; each entry expires so that a backlog never sends stale work.
+# The daily sweep's time (local): the beat entry below and the catch-up (a send tick or a worker
+# start after this time, with no sweep today, runs it) read it. If staff move the sweep in the
+# admin (DatabaseScheduler), set REMINDER_SWEEP_TIME to the same "HH:MM".
+REMINDER_SWEEP_TIME = tuple(int(x) for x in os.environ.get("REMINDER_SWEEP_TIME", "07:00").split(":")[:2])
 CELERY_BEAT_SCHEDULE = {
-    # Plan the day's reminders (before-deadline, overdue, escalation, pending extensions).
+    # Plan the day's reminders (before-deadline, overdue, escalation, pending extensions), and
+    # those of days missed since the last sweep. A tick lost while the broker is down is caught
+    # up by the next send tick (reminders_catch_up).
     "reminders-daily-sweep": {
         "task": "directives.tasks.reminders_sweep_task",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour=REMINDER_SWEEP_TIME[0], minute=REMINDER_SWEEP_TIME[1]),
         "options": {"expires": 3 * 3600, "expire_seconds": 3 * 3600},  # expire_seconds: django-celery-beat
     },
-    # Send what is pending (also picks up rows whose lease expired after a crash).
+    # Send what is pending: new event mails, retries that are due, rows whose lease expired
+    # after a crash; first runs a missed daily sweep.
     "reminders-send-pending": {
         "task": "directives.tasks.reminders_send_task",
         "schedule": 300.0,
@@ -257,6 +264,22 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600)
 # SMTP connections a sender uses at once on PostgreSQL (one batch of digests each).
 REMINDER_SEND_CONNECTIONS = env_int("REMINDER_SEND_CONNECTIONS", 4)
+# Transient send failures retry with a backoff of 30 s doubling up to this cap, for as long as
+# the reminder is useful: until its window ends, and at least through the day after the day it
+# was planned for (REMINDER_USEFUL_DAYS). Then it expires with the reason.
+REMINDER_BACKOFF_CAP_SECONDS = env_int("REMINDER_BACKOFF_CAP_SECONDS", 900)
+REMINDER_USEFUL_DAYS = env_int("REMINDER_USEFUL_DAYS", 2)
+# A safety net under the time bound: no row is attempted more often than this.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 1000)
+# Days back a sweep plans when earlier sweeps were missed.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 7)
+REMINDER_CATCH_UP_GRACE_MINUTES = env_int("REMINDER_CATCH_UP_GRACE_MINUTES", 15)
+# Tasks listed in one digest; the rest are counted by standing, with links to the list.
+REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 20)
+# reminders_health, /staff/reminders/ and /healthz/reminders turn red when sends have failed
+# for longer than this, or rows failed or expired within REMINDER_ALERT_FAILED_HOURS.
+REMINDER_ALERT_MINUTES = env_int("REMINDER_ALERT_MINUTES", 10)
+REMINDER_ALERT_FAILED_HOURS = env_int("REMINDER_ALERT_FAILED_HOURS", 24)
 
 LOGGING = {
     "version": 1,

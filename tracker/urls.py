@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from directives.login import LoginForm
+from directives.views import reminders as reminders_views
 
 
 def healthz(request):
@@ -16,6 +17,8 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Reminders for a monitor: JSON, 503 when mail is failing or the sweep is late (views/reminders.py).
+    path("healthz/reminders", reminders_views.reminders_health_json, name="healthz_reminders"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
