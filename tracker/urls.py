@@ -4,6 +4,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
+from directives.api.feeds import calendar_feed
+
 
 def healthz(request):
     """For load balancers and the container health check: the process answers and the database too."""
@@ -16,6 +18,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("directives.api.urls")),
+    path("calendar/<str:secret>.ics", calendar_feed, name="calendar_feed"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
