@@ -149,6 +149,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# The web tier keeps no state of its own: sessions live in the database (Django's default
+# backend), and the cache (API throttle counts) in Redis when DJANGO_CACHE_URL is set, so that
+# a load balancer may send each request to any web process.
+_cache_url = os.environ.get("DJANGO_CACHE_URL", "")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "tracker"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directives:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -335,4 +351,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "directives.api.schema.TASK_STATUS",
+        "DirectiveStatusEnum": "directives.api.schema.DIRECTIVE_STATUS",
+    },
 }

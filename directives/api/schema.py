@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 
+from directives import models
 from directives.api.serializers import ErrorSerializer
+
+# Names of the enums that share a field name ("status"), for SPECTACULAR_SETTINGS.
+TASK_STATUS = models.Task.Status.choices
+DIRECTIVE_STATUS = models.Directive.Status.choices
 
 ERROR_CODES = ["400", "401", "403", "404", "405", "415", "429"]
 
