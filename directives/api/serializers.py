@@ -157,6 +157,17 @@ class ProgressReportCreateSerializer(serializers.Serializer):
         return files
 
 
+class CompletionClaimSerializer(serializers.ModelSerializer):
+    """A "done" report waiting for the issuer's verification (directives that require it)."""
+
+    organization = OrganizationRefSerializer(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = models.CompletionClaim
+        fields = ["id", "task_id", "organization", "completed_on", "note", "state", "state_label", "created_at"]
+
+
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     organization = OrganizationRefSerializer(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)

@@ -131,11 +131,13 @@ class TaskReports(generics.ListAPIView):
             "multipart/form-data": s.ProgressReportCreateSerializer,
             "application/json": s.ProgressReportCreateSerializer,
         },
-        responses={201: s.ProgressReportSerializer},
+        responses={201: s.ProgressReportSerializer, 202: s.CompletionClaimSerializer},
     )
     def post(self, request, pk: int):
         """Report progress on the task for the user's organization (its lead, or a supporting
-        one for its own contribution), with evidence files (multipart, field `files`)."""
+        one for its own contribution), with evidence files (multipart, field `files`). As on the
+        task page: a "done" report by the lead body of a directive that requires verification
+        becomes a claim waiting for the issuer (202 with the claim), not yet the task's state."""
         task = _visible_task(request, pk)
         organization = permissions.report_organization(request.user, task, selectors.user_roles(request.user))
         if organization is None:
@@ -146,13 +148,15 @@ class TaskReports(generics.ListAPIView):
             data["files"] = request.FILES.getlist("files")
         serializer = s.ProgressReportCreateSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        report = services.task_report_progress(
+        result = services.progress_report_submit(
             task=task, author=request.user, organization=organization, **serializer.validated_data
         )
+        if isinstance(result, models.CompletionClaim):  # waits for the issuer's verification
+            return Response(s.CompletionClaimSerializer(result).data, status=status.HTTP_202_ACCEPTED)
         report = (
             models.ProgressReport.objects.select_related("organization", "author")
             .prefetch_related("files")
-            .get(pk=report.pk)
+            .get(pk=result.pk)
         )
         return Response(s.ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

@@ -304,3 +304,17 @@ def test_no_one_revokes_another_users_token(client, api_world):
     assert client.post(f"/account/access/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_a_done_report_of_a_directive_that_requires_verification_waits_as_a_claim(api_world):
+    directive, led = api_world["directive"], api_world["led"]
+    directive.verification = models.Directive.Verification.REQUIRED
+    directive.save()
+    response = client_for(api_world["users"]["reporter"]).post(
+        f"/api/tasks/{led.pk}/reports/", {"status": "done", "percent": 100, "completed_on": "2021-12-20"}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    assert response.json()["state"] == "pending"
+    led.refresh_from_db()
+    assert led.status != "done"  # the same rule as the task page: the issuer verifies first
+    assert models.CompletionClaim.objects.filter(task=led, state="pending").count() == 1
