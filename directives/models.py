@@ -1099,3 +1099,60 @@ def refuse_deleting_history(tasks: models.QuerySet) -> None:
     kept = list(tasks_with_history(tasks).only("pk", "path").order_by("position", "pk")[:11])
     if kept:
         raise HistoryKeptError(history_message(kept), set(kept))
+
+
+# -- access from other systems (directives/api/) ------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A personal access token for the REST API (`directives/api/`).
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when it is created.
+    `prefix` (the first characters of the secret) lets the owner recognise it in the list.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Chỉ đọc")
+        REPORT = "report", _("Đọc và báo cáo")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(_("tiền tố"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("phạm vi"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = pgettext_lazy("plural", "mã truy cập API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment) -> bool:
+        return self.revoked_at is None and self.expires_at > moment
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar address (`/calendar/<secret>.ics`); one per user.
+
+    Only the SHA-256 of the secret is stored: the address is shown once; a new one replaces
+    it and deleting the row revokes it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    prefix = models.CharField(_("tiền tố"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "lịch nhiệm vụ")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix}…)"

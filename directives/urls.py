@@ -1,5 +1,6 @@
 from django.urls import path
 
+from directives.api import account
 from directives.views import dashboard, imports, inbox, oversight, reminders, tasks
 
 app_name = "directives"
@@ -38,4 +39,9 @@ urlpatterns = [
     path("account/reminders/", reminders.reminder_preferences, name="reminder_preferences"),
     path("account/reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe, name="reminders_unsubscribe"),
     path("staff/reminders/", reminders.reminders_health, name="reminders_health"),
+    # Access from other systems: API tokens and the calendar address (api/account.py)
+    path("account/access/", account.account_access, name="account_access"),
+    path("account/access/tokens/<int:pk>/revoke/", account.account_token_revoke, name="account_token_revoke"),
+    path("account/access/calendar/", account.account_calendar_create, name="account_calendar_create"),
+    path("account/access/calendar/revoke/", account.account_calendar_revoke, name="account_calendar_revoke"),
 ]

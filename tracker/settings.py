@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files (no CDN)
     "directives",
 ]
 
@@ -145,6 +148,22 @@ AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# The web tier keeps no state of its own: sessions live in the database (Django's default
+# backend), and the cache (API throttle counts) in Redis when DJANGO_CACHE_URL is set, so that
+# a load balancer may send each request to any web process.
+_cache_url = os.environ.get("DJANGO_CACHE_URL", "")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "tracker"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directives:home"
@@ -315,4 +334,48 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+}
+
+# The REST API (directives/api/): tokens or the browser's session (with CSRF), JSON only,
+# cursor pagination, throttling per token, errors as JSON in Vietnamese.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "directives.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["directives.api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "directives.api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["directives.api.throttling.PerTokenThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "directives.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "directives.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "3600/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Theo dõi nhiệm vụ — API",
+    "DESCRIPTION": (
+        "Văn bản chỉ đạo, nhiệm vụ, báo cáo tiến độ, gia hạn, chỉ tiêu và số liệu tổng hợp. "
+        "Xác thực: `Authorization: Bearer <mã truy cập>` (tạo ở trang Tài khoản → Truy cập API) "
+        "hoặc phiên đăng nhập của trình duyệt (kèm mã CSRF). Lỗi trả về JSON "
+        '`{"detail", "code", "errors"}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "directives.api.schema.TASK_STATUS",
+        "DirectiveStatusEnum": "directives.api.schema.DIRECTIVE_STATUS",
+    },
 }

@@ -6,6 +6,7 @@ call `full_clean()` before saving and enqueue Celery work with `transaction.on_c
 
 # The import's one service lives with its flow (directives/importing/); named here too, as a write.
 from directives.importing.services import ImportResult, directive_import, import_refusal  # noqa: E402, F401
+from directives.services.access import *  # noqa: E402, F403
 from directives.services.core import *  # noqa: F403
 from directives.services.core import require  # noqa: F401
 from directives.services.oversight import *  # noqa: E402, F403
