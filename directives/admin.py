@@ -177,7 +177,19 @@ class TaskInline(admin.TabularInline):
     model = models.Task
     formset = TaskInlineFormSet
     extra = 0
-    fields = ["path", "position", "text", "lead", "supporters", "deadline", "deadline_period", "status", "progress"]
+    fields = [
+        "path",
+        "position",
+        "text",
+        "lead",
+        "supporters",
+        "deadline",
+        "deadline_period",
+        "status",
+        "progress",
+        "retired_on",
+    ]
+    readonly_fields = ["retired_on"]  # set by an update of the directive's text, never by hand
     autocomplete_fields = ["lead", "supporters"]
     ordering = ["position", "id"]
     show_change_link = True
@@ -347,8 +359,8 @@ class TaskEventInline(HistoryInline):
 
 @admin.register(models.Task)
 class TaskAdmin(HistoryGuardMixin, admin.ModelAdmin):
-    list_display = ["path", "short_text", "directive", "lead", "deadline", "status", "progress"]
-    list_filter = ["status", "directive__kind"]
+    list_display = ["path", "short_text", "directive", "lead", "deadline", "status", "progress", "retired_on"]
+    list_filter = ["status", "directive__kind", ("retired_on", admin.EmptyFieldListFilter)]
     list_select_related = ["directive", "directive__issuer", "lead"]
     search_fields = ["path", "text", "directive__number"]
     autocomplete_fields = ["directive", "parent", "lead", "supporters"]

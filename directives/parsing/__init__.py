@@ -186,6 +186,9 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
     )
 
 
+_NO_SUBJECT = re.compile(r"^(?:Chủ trì|Phối hợp|Tham mưu|Hướng dẫn|Theo dõi)\b", re.IGNORECASE)
+
+
 def _site_fallback(meta: DocumentMeta, site: dict) -> None:
     """Fields the header did not yield, from the legal-text site's particulars of the document."""
     for key in ("kind", "number", "signer", "issued_on", "title"):
@@ -222,6 +225,10 @@ def _task(
         due, due_period = doc_period.end, doc_period.label
     heading = len(node.text.split()) <= 14 and not node.extra and not node.text.rstrip().endswith(".")
     lead, support = extract_bodies(own_text, heading=heading)
+    if parent_task and parent_task.lead and _NO_SUBJECT.match(own_text):
+        # under "5. Sở Xây dựng:", "a) Chủ trì, phối hợp với Sở Tài chính …": the heading's body leads
+        support = [b for b in [*lead, *support] if b not in parent_task.lead]
+        lead = []
     if not lead and parent_task:
         lead = list(parent_task.lead)
     return ParsedTask(

@@ -20,12 +20,31 @@ _HEADS = (
     r"|Bộ trưởng|Trưởng|Người đứng đầu|Đối tượng|Các sở|Các Sở|Các bộ|Các Bộ|Các ban|Các đơn vị"
     r"|Các địa phương|Các cấp ủy|Các tỉnh|Các huyện|Các xã|Các thành viên|Thường trực|Ban Thường vụ|Chính phủ"
     r"|Thủ tướng|Quốc hội|Kiểm toán|Bảo hiểm|Ủy ban Kiểm tra|Ban Chỉ đạo|Tổ công tác|Hiệp hội|Đại học|Học viện"
-    r"|Vụ(?! việc| án)|Bưu điện|Chủ đầu tư|Các chủ đầu tư"
+    r"|Vụ(?! việc| án)|Bưu điện|Chủ đầu tư|Các chủ đầu tư|Bí thư|Thống đốc|Tổng Giám đốc|Liên minh|Doanh nghiệp"
+    r"|Các doanh nghiệp|Bệnh viện|Chi nhánh|Cảnh sát|Phòng(?!,| chống| ngừa| cháy| thủ| bệnh| dịch| tránh| họp| khám)"
+    r"|Tỉnh đoàn|Thành đoàn|Cổng Thông tin|Nhà xuất bản|Các tập đoàn|Các tổng công ty|Các cơ quan báo chí"
+    r"|(?:Thành phố|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường|Đặc khu)(?=\s+[" + VN_UPPER + r"])"
 )
+# A leader's title before the body he heads: "Bộ trưởng Bộ Công an" is Bộ Công an.
+_LEADER = re.compile(
+    r"^(?:Bộ trưởng|Thủ trưởng|Thống đốc|Tổng Giám đốc|Giám đốc|Tổng Kiểm toán(?: Nhà nước)?|Viện trưởng|Chánh án"
+    r"|Chánh Thanh tra|Trưởng ban|Chánh Văn phòng|Tổng Thanh tra|Tổng cục trưởng|Cục trưởng)\s+"
+    r"(?=(?:Bộ|Sở|Ngân hàng|Ban|Văn phòng|Kiểm toán|Thanh tra|Tập đoàn|Tổng công ty|Đài|Thông tấn|Viện|Tòa án|Cơ quan"
+    r"|Cục|Tổng cục|Công an|Bảo hiểm|Kho bạc|các Bộ|các bộ|các cơ quan)\b)"
+)
+# "các tập đoàn, tổng công ty: Điện lực Việt Nam, Bưu chính - Viễn thông Việt Nam": one body per name
+_GROUP = re.compile(
+    r"^(?:[Cc]ác|[Nn]hững)\s+(?P<kind>tập đoàn|tổng công ty|tỉnh|thành phố|huyện|xã|phường|sở|bộ|trường)"
+    r"(?:\s*,\s*(?:tập đoàn|tổng công ty|thành phố|tỉnh)(?:\s+[a-zà-ỹđ]+)?)*\s*:?\s+"
+    r"(?P<list>[" + VN_UPPER + r"].*)$"
+)
+# What a body "does" that assigns it nothing ("Bộ Chính trị, Ban Bí thư cơ bản nhất trí …").
+_NOT_ASSIGNED = {"nhất trí", "đồng ý", "ghi nhận", "biểu dương", "đánh giá cao", "cơ bản", "trân trọng", "đã", "đang"}
 HEAD_RE = re.compile(r"(?:" + _HEADS + r")(?=[\s,;:.)(-]|$)")
 _HEAD_AT_START = re.compile(
     r"^(?!Ban hành|Bộ máy|Báo cáo|Trường hợp|Hội nghị|Hội thảo|Đoàn kết|Trưởng thành|Cơ quan chủ trì\s*:)"
-    r"(?:(?:[Cc]ác|[Nn]hững)\s+(?:sở|bộ|ban|cơ quan|đơn vị|địa phương|cấp ủy|thành viên|tỉnh|huyện|xã|chủ đầu tư)"
+    r"(?:(?:[Cc]ác|[Nn]hững)\s+(?:sở|bộ|ban|cơ quan|đơn vị|địa phương|cấp ủy|thành viên|tỉnh|huyện|xã|chủ đầu tư"
+    r"|tổ chức chính trị|tổ chức thành viên|doanh nghiệp|tập đoàn|tổng công ty|hội|đoàn thể|ngân hàng|trường)"
     r"|(?:[Cc]ác\s+|[Nn]hững\s+)?(?:" + _HEADS + r"))(?=[\s,;:.)(-]|$)"
 )
 # Lower-case words that end a body's name (the action or the rest of the clause begins).
@@ -37,12 +56,13 @@ _STOP = re.compile(
     r"|nắm|đánh giá|thống kê|kịp thời|quyết liệt|nghiêm túc|trong|với|về|đối với|tại|lập|bảo đảm|đảm bảo"
     r"|ưu tiên|cân đối|đề nghị|yêu cầu|giao|trực tiếp|xử lý|quản lý nhà nước|phụ trách|làm"
     r"|sẽ|đã|đang|nên|vẫn|cũng|luôn|hỗ trợ|khắc phục|huy động|vận động|giám sát|kiểm soát|tuyên truyền"
-    r"|phổ biến|cập nhật|chuẩn bị)"
+    r"|phổ biến|cập nhật|chuẩn bị|nhất trí|đồng ý|ghi nhận|biểu dương|đánh giá cao|cơ bản|trân trọng"
+    r"|khôi phục|vận hành|tiếp nhận|duy trì|chịu|nâng cao|sử dụng|điều chỉnh|hoàn tất|tuân thủ|liên hệ)"
     r"(?=[\s,.;:]|$)"
 )
 # Words of _STOP that end a name without starting an action.
 _NOT_A_VERB = {"trong", "với", "về", "đối với", "tại", "để", "theo", "trên cơ sở", "là", "sớm", "kịp thời"}
-_CUT = re.compile(r"\s*(?:[:(]|\s-\s|\s–\s|\.(?:\s|$)).*$")
+_CUT = re.compile(r"\s*(?:[:(]|\s[-–]\s(?=\d)|\.(?:\s|$)).*$")
 _LEAD_LABEL = re.compile(
     r"(?:^|[\s.;])(?:Cơ quan|Đơn vị)\s+(?:chủ trì|thực hiện|thường trực)(?:\s+thực hiện)?[ \t]*:[ \t]*(?P<x>[^\n]+)",
     re.IGNORECASE,
@@ -52,7 +72,8 @@ _ASSIGN = re.compile(r"(?:^|[\s,;(])(?:Giao|giao|Đề nghị|đề nghị|Yêu 
 _SUPPORT = re.compile(r"\b[Pp]hối hợp(?:\s+(?:chặt chẽ\s+)?(?:với|cùng))?\s+(?=\S)")
 _SPLIT_LIST = re.compile(
     r"\s*;\s*|,\s+(?=(?:" + _HEADS + r")(?=[\s,;:.)(-]|$))|\s+và\s+(?=(?:các\s+)?(?:" + _HEADS + r")(?=[\s,;]|$))"
-    r"|\s+và\s+(?=các\s+(?:cơ quan|đơn vị|sở|bộ|ban|địa phương)\b)"
+    r"|\s+và\s+(?=(?:các|những)\s+\S)"
+    r"|,\s+(?=(?:các|những)\s+(?:cơ quan|đơn vị|sở|bộ|ban|địa phương|tổ chức|doanh nghiệp|tập đoàn|tổng công ty)\b)"
 )
 # "… thông báo để … biết, thực hiện./.", "… nghiêm túc triển khai thực hiện./.": the letter's closing formula.
 _CLOSING = re.compile(r"(?:thông báo để|biết,? thực hiện|nghiêm túc (?:triển khai )?thực hiện)[^.;]*\./\.$")
@@ -64,22 +85,47 @@ def _clean_name(name: str) -> str:
     name = _DROP_PREFIX.sub("", name.strip(" ,;.:-–"))
     name = _DROP_PREFIX.sub("", name)
     name = _CUT.sub("", name)
-    m = _STOP.search(name)
+    # "các tổ chức …": the word after "các" is the group's noun, not a verb
+    skip = re.match(r"^(?:[Cc]ác|[Nn]hững)\s+\S+", name)
+    m = _STOP.search(name, skip.end() if skip else 0)
     if m:
         name = name[: m.start()]
+    name = re.sub(r"(?:\s+(?:và|hoặc)(?:\s+(?:các|những))?|\s+(?:các|những))+$", "", name.strip(" ,;.:-–"))
     name = name.strip(" ,;.:-–")
     if name and name[0].islower():
         name = name[0].upper() + name[1:]
     return name
 
 
+def _group(phrase: str) -> list[str] | None:
+    m = _GROUP.match(phrase.strip())
+    if not m:
+        return None
+    kind = m.group("kind")
+    items = re.split(r"\s*[,;]\s*|\s+và\s+", _until_verb(m.group("list")))
+    out = []
+    for item in items:
+        item = _clean_name(item)
+        if not item or not item[:1].isupper():
+            break
+        out.append(item if HEAD_RE.match(item) else f"{kind[:1].upper()}{kind[1:]} {item}")
+    return out if len(out) >= 2 else None
+
+
 def split_bodies(phrase: str) -> list[str]:
     """'Sở Tài chính, Sở Xây dựng và UBND cấp xã' -> three bodies ('Các Sở, ban, ngành' stays one)."""
-    phrase = _DROP_PREFIX.sub("", phrase.strip())
+    phrase = _LEADER.sub("", _DROP_PREFIX.sub("", phrase.strip()))
+    group = _group(phrase)
+    if group:
+        return group
     phrase = _CUT.sub("", phrase) if not phrase.startswith("(") else phrase
     out: list[str] = []
     for part in _SPLIT_LIST.split(phrase):
-        name = _clean_name(part)
+        group = _group(part)
+        if group:
+            out.extend(g for g in group if g not in out)
+            continue
+        name = _LEADER.sub("", _clean_name(part))
         if name and len(name) >= 3 and _HEAD_AT_START.match(name) and name not in out:
             out.append(name)
     return out
@@ -95,6 +141,8 @@ def _subject(sentence: str) -> str | None:
     # Not when the body is followed by a preposition or a time ("…báo cáo Bộ Chính trị, Ban Bí thư
     # trong Quý IV"): that is a list of addressees, not the subject of the sentence.
     for m in re.finditer(r",\s+", s):
+        if _SUPPORT.search(s[: m.start() + 1]):
+            return None  # "Chủ trì, phối hợp với A, B triển khai …": A and B support, they do not lead
         rest = s[m.end() :]
         stop = _STOP.search(" " + rest[:120]) if _HEAD_AT_START.match(rest) else None
         if stop and stop.group().strip() not in _NOT_A_VERB:
@@ -102,8 +150,16 @@ def _subject(sentence: str) -> str | None:
     return None
 
 
+def _first_stop(phrase: str) -> re.Match[str] | None:
+    """The first word that ends a name; not the noun after "các"/"những" ("các tổ chức")."""
+    for m in _STOP.finditer(phrase):
+        if not re.search(r"(?:^|\s)(?:[Cc]ác|[Nn]hững)$", phrase[: m.start()]):
+            return m
+    return None
+
+
 def _until_verb(phrase: str) -> str:
-    stop = _STOP.search(phrase)
+    stop = _first_stop(phrase)
     return phrase[: stop.start()] if stop else phrase
 
 
@@ -133,16 +189,24 @@ def extract_bodies(text: str, *, heading: bool = False) -> tuple[list[str], list
             continue
         subj = _subject(sent)
         if subj:
-            stop = _STOP.search(subj)
-            add(lead, split_bodies(subj[: stop.start()] if stop else subj))
+            stop = _first_stop(subj)
+            if not (stop and stop.group().strip() in _NOT_ASSIGNED):
+                add(lead, split_bodies(subj[: stop.start()] if stop else subj))
+
         for m in _ASSIGN.finditer(sent):
             rest = _until_verb(sent[m.end() :])
             if _HEAD_AT_START.match(rest):
                 add(lead, split_bodies(rest))
         for m in _SUPPORT.finditer(sent):
             rest = _until_verb(sent[m.end() :])
-            if _HEAD_AT_START.match(rest) or re.match(r"(?:cơ quan|đơn vị)\b", rest):
+            if _HEAD_AT_START.match(rest) or re.match(
+                r"(?:(?:các|những)\s+)?(?:cơ quan|đơn vị|sở|bộ|ban|ngành|địa phương|tổ chức)\b", rest
+            ):
                 add(support, split_bodies(rest[:1].upper() + rest[1:]))
+    if lead:
+        # "Bộ Công Thương chỉ đạo các tập đoàn: A, B …": the bodies it directs carry the task too
+        for m in re.finditer(r"\bchỉ đạo\s+(?=(?:các|những)\s)", text):
+            add(lead, _group(text[m.end() : m.end() + 400]) or [])
     if heading and not lead:
         whole = re.sub(r"^(?:Trách nhiệm|Nhiệm vụ) của\s+", "", text.strip(), flags=re.I)
         whole = whole[:1].upper() + whole[1:]

@@ -23,7 +23,10 @@ KIND_WORDS = [
     "QUY CHẾ", "THÔNG TRI", "LUẬT",
 ]  # fmt: skip
 _MOTTO = re.compile(r"CỘNG\s*HÒA|CỘNG\s*HOÀ|ĐẢNG\s+CỘNG\s+SẢN|CỘNG\s+SẢN\s+VIỆT\s+NAM|Độc lập", re.IGNORECASE)
-_NUMBER = re.compile(r"(?:^|\n)\s*Số\s*:?\s*(?P<n>\d[\w./\-Đđ]*(?:\s*[/-]\s*[A-ZĐ][\w\-Đđ]*)*)")
+# "Số: 170/2025/NĐ-CP", "Số 36-HD/VPTW", "CHÍNH PHỦ____ Số: …" (a one-line header); [ \t] keeps it linear
+_NUMBER = re.compile(
+    r"(?:^|\n|_{2,}|\|)[ \t]*Số[ \t]*:?[ \t]*\n?[ \t]*(?P<n>\d[\w./\-Đđ]*(?:[ \t]*[/-][ \t]*[A-ZĐ][\w\-Đđ]*)*)"
+)
 _PLACE_DATE = re.compile(
     r"(?:^|\n)[^\n,]{2,40},\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE
 )
@@ -103,6 +106,10 @@ def _header_issuer(lines: list[str]) -> str | None:
     top = lines[:40]
     for i, line in enumerate(top):
         if line and _MOTTO.search(line):
+            # a one-line header: "CHÍNH PHỦ____ Số: 170/2025/NĐ-CP | CỘNG HÒA …"
+            head = re.split(r"_{2,}|\||\s+Số\s*:?\s*\d", line[: _MOTTO.search(line).start()])[0].strip(" -_|*")
+            if head and is_upper_line(head):
+                return nice_case(head)
             block: list[str] = []
             j = i - 1
             # the motto may itself be split over lines ("ĐẢNG" / "CỘNG SẢN VIỆT NAM")
@@ -198,11 +205,39 @@ def _signer(lines: list[str]) -> str | None:
     m = _SIGNED.search(text)
     if m:
         return m.group("n").strip(" .")
-    for i, line in enumerate(lines):
-        if _SIGN_TITLE.match(line):
-            for cand in lines[i + 1 : i + 7]:
-                if cand and _NAME.match(cand) and not is_upper_line(cand):
-                    return cand
+    for pattern in (_SIGN_TITLE, _OFFICE_TITLE):
+        for i, line in enumerate(lines):
+            if pattern.match(line):
+                name = _name_after(lines, i)
+                if name:
+                    return name
+    return None
+
+
+# A signature under the office alone ("THỦ TƯỚNG", "BỘ TRƯỞNG", "PHÓ CHỦ TỊCH").
+_OFFICE_TITLE = re.compile(
+    r"^(?:PHÓ\s+)?(?:THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|BÍ THƯ|CHÁNH VĂN PHÒNG|TRƯỞNG BAN"
+    r"|VIỆN TRƯỞNG|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG|CHÁNH ÁN|TỔNG KIỂM TOÁN NHÀ NƯỚC|THỐNG ĐỐC)(?:\s+CHÍNH PHỦ)?$"
+)
+
+
+def _name_after(lines: list[str], i: int) -> str | None:
+    """The signer's name in the lines under a signature title, also when a hard break cuts it."""
+    window = lines[i + 1 : i + 8]
+    for k, cand in enumerate(window):
+        if not cand or is_upper_line(cand):
+            continue
+        if _NAME.match(cand):
+            nxt = window[k + 1] if k + 1 < len(window) else ""
+            joined = f"{cand} {nxt}"
+            if nxt and _NAME.match(joined) and len(cand.split()) < 3:
+                return joined
+            return cand
+        words = cand.split()
+        if len(words) == 1 and re.match(r"^[" + VN_UPPER + r"][a-zà-ỹđ]+$", cand):
+            nxt = window[k + 1] if k + 1 < len(window) else ""
+            if nxt and _NAME.match(f"{cand} {nxt}"):
+                return f"{cand} {nxt}"
     return None
 
 

@@ -59,6 +59,8 @@ class PageParts:
 
 
 def _plain(line: str) -> str:
+    if len(line) <= 2:
+        return _MARKUP.sub("", line).strip()
     return re.sub(r"\s+", " ", _MARKUP.sub(" ", unicodedata.normalize("NFC", line))).strip()
 
 

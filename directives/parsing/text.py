@@ -70,12 +70,18 @@ def normalize_unicode(text: str) -> str:
 
 def clean_line(line: str) -> str:
     """One raw line without markdown marks, inline footnote marks and doubled spaces."""
+    bare = line.strip()
+    if len(bare) <= 1:
+        return "" if bare == "*" else bare
     line = line.replace("**", "").replace("*", "")
     line = _RESIDUE_INLINE.sub("", line)
     line = _SUP_INLINE.sub("", line)
     line = _BRACKET_NOTE_INLINE.sub("", line)
-    line = re.sub(r"\s+", " ", line).strip()
+    line = _SPACES.sub(" ", line).strip()
     return line
+
+
+_SPACES = re.compile(r"\s+")
 
 
 _TABLE_NUMBER = re.compile(r"^(?:S[ốo]\s*)?TT$|^STT$|^Số thứ tự$", re.IGNORECASE)
@@ -184,8 +190,12 @@ def _one_cell_tables(raw: list[str]) -> list[str]:
     n = len(raw)
     while i < n:
         line = raw[i]
+        if not (i + 1 < n and "T" in line.upper() and _CELL_BREAK.match(raw[i + 1])):
+            out.append(line)
+            i += 1
+            continue
         head = clean_line(line.strip())
-        if not (_TABLE_NUMBER.match(head) and i + 1 < n and _CELL_BREAK.match(raw[i + 1])):
+        if not _TABLE_NUMBER.match(head):
             out.append(line)
             i += 1
             continue

@@ -1,7 +1,10 @@
 """Every write of the domain, by area; import from here: `from directives import services`.
 
-Services are named `<entity>_<verb>`, take keyword-only arguments, run in a transaction,
-call `full_clean()` before saving and enqueue Celery work with `transaction.on_commit`.
+Services are named `<entity>_<verb>`, take keyword-only arguments, run in a transaction and
+call `full_clean()` before saving. A side effect outside the database (Celery work, an email)
+must be enqueued with `transaction.on_commit`; the services here have none today: reminders
+are planned by the daily sweep from what the services wrote, so nothing is sent for a write
+that rolls back.
 """
 
 # The import's one service lives with its flow (directives/importing/); named here too, as a write.

@@ -1,9 +1,10 @@
 """Every write of the domain.
 
 Services are named `<entity>_<verb>`, take keyword-only arguments, run in a
-transaction, call `full_clean()` before saving and enqueue Celery work with
-`transaction.on_commit`. Views, the admin and management commands call them;
-no business rule lives anywhere else.
+transaction and call `full_clean()` before saving; a side effect outside the database
+would be enqueued with `transaction.on_commit` (none here today: see the package's
+docstring). Views, the admin and management commands call them; no business rule lives
+anywhere else.
 """
 
 from __future__ import annotations

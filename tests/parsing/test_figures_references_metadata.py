@@ -97,3 +97,32 @@ def test_old_and_new_tone_placement_are_the_same_word():
     from directives.parsing.text import fold
 
     assert fold("Uỷ ban nhân dân") == fold("Ủy ban nhân dân")
+
+
+# Examples written for these rules (not corpus headers).
+def test_a_one_line_header_a_signature_under_the_office_and_a_name_cut_by_a_line_break():
+    from directives.parsing import parse_directive
+
+    text = (
+        "CHÍNH PHỦ____ Số: 170/2025/NĐ-CP | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n"
+        "Hà Nội, ngày 30 tháng 6 năm 2025\nCÔNG ĐIỆN\nVỀ\nVIỆC PHÒNG, CHỐNG BÃO SỐ 3\n"
+        "1. Bộ Xây dựng chỉ đạo kiểm tra các công trình.\nTHỦ TƯỚNG\nPhạm\nMinh Chính\n"
+    )
+    doc = parse_directive(text).to_dict()["document"]
+    assert doc["number"] == "170/2025/NĐ-CP"
+    assert doc["issuer"] == "Chính phủ"
+    assert doc["issued_on"] == "2025-06-30"
+    assert doc["signer"] == "Phạm Minh Chính"
+    assert doc["title"].lower() == "về việc phòng, chống bão số 3"
+
+
+def test_party_numbers_without_colon_dotted_numbers_and_tl_signatures():
+    from directives.parsing import parse_directive
+
+    party = (
+        "ĐẢNG CỘNG SẢN VIỆT NAM\nSố 36-HD/VPTW\nHƯỚNG DẪN\nVỀ CÔNG TÁC LƯU TRỮ\n"
+        "TL. BAN BÍ THƯ\nCHÁNH VĂN PHÒNG\nLê Minh Hưng\n"
+    )
+    doc = parse_directive(party).to_dict()["document"]
+    assert (doc["number"], doc["signer"]) == ("36-HD/VPTW", "Lê Minh Hưng")
+    assert parse_directive("Số: 66.2/2025/NQ-CP\nNGHỊ QUYẾT\n").to_dict()["document"]["number"] == "66.2/2025/NQ-CP"

@@ -90,12 +90,14 @@ class Command(BaseCommand):
         context = BenchContext(n_tasks=tasks, superuser=bench_superuser(), smtp_port=smtp_port, digests=digests)
 
         from directives.bench import dashboard
+        from directives.bench import imports as imports_bench
 
         result.update(dashboard.measure(context))
         measurements = {
             "parser": parser_bench.measure,
             "reminders_plan": lambda: reminders_bench.plan_benchmark(tasks),
             "reminders_send": lambda: self._send_benchmark(digests, smtp_port),
+            "import_review": lambda: imports_bench.measure(context.superuser),
         }
         for name, measure in measurements.items():
             if name.split("_")[0] in skip:
