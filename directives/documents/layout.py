@@ -26,6 +26,7 @@ class Segment:
     size: float  # font size (PDF) or line height (OCR), in points
     text: str
     first_word: float = 0.0  # width of the first word, in points
+    block: list[str] | None = None  # a ruled table, already written as lines
 
     @property
     def mid(self) -> float:
@@ -62,7 +63,7 @@ def _fits(row: list[Segment], split: float) -> bool:
 def _region(rows: list[list[Segment]], start: int) -> tuple[int, float] | None:
     """(end, split) of the longest two-sided region starting at rows[start], or None."""
     row = rows[start]
-    if len(row) < 2:
+    if len(row) < 2 or any(s.block is not None for s in row):
         return None
     best: tuple[int, float] | None = None
     for a, b in zip(row, row[1:], strict=False):
@@ -70,16 +71,11 @@ def _region(rows: list[list[Segment]], start: int) -> tuple[int, float] | None:
             continue
         split = (a.x1 + b.x0) / 2
         end = start + 1
-        while end < len(rows) and _fits(rows[end], split) and not _wide_paragraph(rows[end], split):
+        while end < len(rows) and _fits(rows[end], split) and not any(s.block is not None for s in rows[end]):
             end += 1
         if best is None or end > best[0]:
             best = (end, split)
     return best
-
-
-def _wide_paragraph(row: list[Segment], split: float) -> bool:
-    """A row of running text that merely ends before the split is not part of a column."""
-    return False
 
 
 def compose(pages: list[list[Segment]], widths: list[float]) -> str:
@@ -96,6 +92,14 @@ def compose(pages: list[list[Segment]], widths: list[float]) -> str:
         prev_bottom: float | None = None
         while i < len(rows):
             row = rows[i]
+            blocks = [s for s in row if s.block is not None]
+            if blocks:
+                for seg in blocks:
+                    out.extend(["", *seg.block, ""])
+                last = None
+                prev_bottom = max(s.bottom for s in row)
+                i += 1
+                continue
             region = _region(rows, i)
             if region is not None:
                 end, split = region

@@ -74,3 +74,10 @@ def test_a_scan_on_a_server_without_tesseract_gets_a_message_naming_what_to_inst
     assert "không có lớp chữ" in str(error.value)
     # a text PDF still reads without OCR
     assert "CỘNG HÒA" in extract("chi-thi.pdf", PDF).text
+
+
+def test_a_ruled_task_table_is_read_row_by_row_as_the_word_file_gives_it():
+    pdf_lines = extract("chi-thi.pdf", PDF).text.splitlines()
+    docx_text = extract("chi-thi.docx", (FIXTURES / "chi-thi.docx").read_bytes()).text
+    rows = [line for line in docx_text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3 and all(row in pdf_lines for row in rows)
