@@ -1156,3 +1156,42 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.prefix}…)"
+
+
+class DocumentJob(TimeStamped):
+    """An uploaded scan read with OCR in the worker; the import page polls it, then its text goes
+    to the review like a pasted one. The upload's bytes are dropped when the job ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang đọc")
+        DONE = "done", _("đã đọc xong")
+        FAILED = "failed", _("không đọc được")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="document_jobs",
+        verbose_name=_("người tải lên"),
+    )
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    data = models.BinaryField(_("nội dung tệp"), blank=True, editable=False)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.CharField(_("tiến độ"), max_length=255, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    text = models.TextField(_("văn bản đọc được"), blank=True)
+    method = models.CharField(_("cách đọc"), max_length=20, blank=True)
+    pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    warnings = models.JSONField(_("lưu ý"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt đọc tệp scan")
+        verbose_name_plural = pgettext_lazy("plural", "lượt đọc tệp scan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

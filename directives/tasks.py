@@ -55,6 +55,8 @@ def reminders_send_task() -> dict:
     result = services.reminders_send()
     return {"sent": result.sent, "failed": result.failed, "retried": result.retried, "expired": result.expired}
 
+    return {"sent": result.sent, "failed": result.failed, "retried": result.retried}
+
 
 @shared_task(
     autoretry_for=(OperationalError,),
@@ -82,3 +84,9 @@ def _catch_up_on_start(sender=None, **kwargs) -> None:
         reminders_catch_up_task.delay()
     except Exception:  # noqa: BLE001 - the broker may be down; the send tick catches up too
         logger.warning("reminders: could not enqueue the catch-up at worker start", exc_info=True)
+
+
+def document_job_task(job_id: int) -> dict:
+    """Read an uploaded scan with OCR (minutes for a long one: never in a web request)."""
+    job = services.document_job_run(job_id=job_id)
+    return {"job": job.pk, "status": job.status}

@@ -31,6 +31,7 @@ urlpatterns = [
     # Import of a directive's text (views/imports.py)
     path("import/", imports.import_start, name="import"),
     path("import/review/", imports.import_review, name="import_review"),
+    path("import/job/<int:pk>/", imports.import_job, name="import_job"),
     # Dashboards and exports (views/dashboard.py)
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),

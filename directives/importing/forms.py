@@ -88,6 +88,7 @@ class ImportSourceForm(forms.Form):
 
     def clean(self):
         """Leaves the decoded text in cleaned_data['source_text'] (the parser's decode)."""
+        from directives.documents import NeedsOCR
         from directives.parsing import ParseInputError, decode_upload
 
         cleaned = super().clean()
@@ -104,8 +105,13 @@ class ImportSourceForm(forms.Form):
                 raise ValidationError(
                     _("Chỉ nhận tệp văn bản (.txt), Word (.docx, .doc), PDF hoặc ảnh scan (.png, .jpg, .tif).")
                 )
+            data = upload.read()
             try:
-                text = decode_upload(upload.read(), name)
+                text = decode_upload(data, name)
+            except NeedsOCR:  # a scan: read in the worker (see views.imports.import_job)
+                cleaned["needs_ocr"] = {"name": name, "data": data}
+                cleaned["source_text"] = ""
+                return cleaned
             except ParseInputError as error:
                 raise ValidationError(str(error)) from None
         elif not text:
