@@ -53,8 +53,8 @@ BODY = [
 ]
 TASKS = [
     ["TT", "Nội dung", "Cơ quan chủ trì", "Thời hạn hoàn thành"],
-    ["1", "Rà soát phương án chữa cháy rừng", "Sở Nông nghiệp và Môi trường", "15/12/2025"],
-    ["2", "Diễn tập chữa cháy tại khu công nghiệp", "Ban Quản lý các Khu công nghiệp tỉnh", "Quý I/2026"],
+    ["3.1", "Rà soát phương án chữa cháy rừng", "Sở Nông nghiệp và Môi trường", "15/12/2025"],
+    ["3.2", "Diễn tập chữa cháy tại khu công nghiệp", "Ban Quản lý các Khu công nghiệp tỉnh", "Quý I/2026"],
 ]
 CLOSING = "Yêu cầu Thủ trưởng các sở, ban, ngành nghiêm túc thực hiện Chỉ thị này./."
 SIGNATURE = [["Nơi nhận:\n- Như trên;\n- Lưu: VT.", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n\nNguyễn Văn An"]]
