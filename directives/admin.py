@@ -481,14 +481,14 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(models.Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["task", "kind", "recipient", "planned_for", "state", "attempts", "sent_at"]
+    list_display = ["task", "kind", "recipient", "planned_for", "state", "attempts", "sent_at", "expires_at"]
     list_filter = ["state", "kind"]
     list_select_related = ["task"]
     search_fields = ["recipient", "task__path"]
     raw_id_fields = ["task"]
     actions = ["retry_failed"]
 
-    @admin.action(description=_("Gửi lại các thông báo gửi lỗi đã chọn"), permissions=["view"])
+    @admin.action(description=_("Gửi lại các thông báo gửi lỗi hoặc hết hạn đã chọn"), permissions=["view"])
     def retry_failed(self, request, queryset):
         count = services.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("Đã đưa %(n)s thông báo trở lại hàng đợi gửi.") % {"n": count}, messages.SUCCESS)
@@ -496,7 +496,17 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(models.SweepRun)
 class SweepRunAdmin(ReadOnlyAdmin):
-    list_display = ["for_date", "started_at", "finished_at", "planned", "sent", "failed"]
+    list_display = [
+        "for_date",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "planned",
+        "sent",
+        "retried",
+        "failed",
+        "expired",
+    ]
 
 
 # Import of a directive's text: a "Nhập từ văn bản" button on the directive changelist,

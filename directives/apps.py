@@ -8,4 +8,7 @@ class DirectivesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from directives import access_log  # noqa: F401 - connects the sign-in signal receivers
+        from directives import (
+            access_log,  # noqa: F401 - connects the sign-in signal receivers
+            emails,  # noqa: F401 - registers the sender-domain system check
+        )

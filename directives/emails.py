@@ -26,14 +26,39 @@ from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from django.conf import settings
+from django.core import checks
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def render(name: str, context: dict, *, to: list[str], language: str | None = None) -> EmailMultiAlternatives:
+def sender_domain() -> str:
+    """The domain of `DEFAULT_FROM_EMAIL`: Message-IDs are made under it, so that they are
+    the sender's own and not the worker's host name."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower() or "localhost"
+
+
+@checks.register(checks.Tags.compatibility, deploy=False)
+def check_sender_domain(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """In production the sender must be a real domain: mail from `@localhost` is dropped or
+    marked as spam, and replies go nowhere."""
+    domain = sender_domain()
+    if settings.DEBUG or (domain not in {"localhost", "localhost.localdomain"} and "." in domain):
+        return []
+    return [
+        checks.Warning(
+            f"DEFAULT_FROM_EMAIL ({settings.DEFAULT_FROM_EMAIL!r}) has no real domain with DEBUG off.",
+            hint="Set DEFAULT_FROM_EMAIL to an address of your organization's mail domain, "
+            'e.g. "Theo dõi nhiệm vụ <no-reply@btc.example.vn>".',
+            id="directives.W001",
+        )
+    ]
+
+
+def render(
+    name: str, context: dict, *, to: list[str], language: str | None = None, headers: dict | None = None
+) -> EmailMultiAlternatives:
     """Build the message `name` for `to` from its three templates."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
@@ -44,7 +69,11 @@ def render(name: str, context: dict, *, to: list[str], language: str | None = No
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
-        headers={"Auto-Submitted": "auto-generated"},  # no out-of-office replies to reminders
+        headers={
+            "Auto-Submitted": "auto-generated",  # no out-of-office replies to reminders
+            "Message-ID": make_msgid(domain=sender_domain()),
+            **(headers or {}),
+        },
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -67,7 +96,8 @@ def message_bytes(message: EmailMultiAlternatives) -> bytes:
     if message.cc:
         root["Cc"] = ", ".join(_address(a) for a in message.cc)
     root["Date"] = formatdate(localtime=True)
-    root["Message-ID"] = make_msgid(domain=str(DNS_NAME))
+    if "Message-ID" not in message.extra_headers:
+        root["Message-ID"] = make_msgid(domain=sender_domain())
     for name, value in message.extra_headers.items():
         root[name] = value
     root.attach(MIMEText(message.body, "plain", "utf-8"))

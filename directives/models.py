@@ -960,11 +960,22 @@ class ReminderPolicy(TimeStamped):
 
 
 class Notification(models.Model):
-    """One planned reminder about one task for one recipient; the outbox of the reminder flow.
+    """One message to send to one recipient: the outbox of every mail the tracker sends.
+
+    Reminders are planned by the daily sweep and go out together, one digest per recipient;
+    event mails (an extension requested or decided, a completion returned, an explanation
+    requested or answered) are enqueued when the event happens and go out alone, each from
+    the templates named after its kind with `payload` as context (see
+    `directives/services/reminders.py`, "The outbox"). Both take the same claim/send path.
 
     The unique key (task, kind, window, recipient) makes planning idempotent: a second
     sweep of the same day inserts nothing. `window` is the deadline the reminder is about
-    (so a moved deadline gets reminders of its own) or the overdue/escalation step.
+    (so a moved deadline gets reminders of its own), the overdue/escalation step, or for an
+    event its own key (for example "event:<TaskEvent id>").
+
+    Transient send failures put the row back to pending with a bounded backoff until
+    `expires_at` (the end of its usefulness), then it is *expired* with the reason; only a
+    permanent answer (5xx for the address) or a message that cannot be rendered fails it.
     """
 
     class Kind(models.TextChoices):
@@ -974,25 +985,37 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("Báo cáo cấp trên")
         EXTENSION_PENDING = "extension_pending", _("Đề nghị gia hạn chờ quyết định")
         SUPPORT_DIGEST = "support", _("Để biết (phối hợp)")
+        # Event mails (issue 13), sent when the event happens or in the next digest.
+        EXTENSION_REQUESTED = "extension_requested", _("Có đề nghị gia hạn")
+        EXTENSION_DECIDED = "extension_decided", _("Đề nghị gia hạn đã được quyết định")
+        COMPLETION_RETURNED = "completion_returned", _("Báo cáo hoàn thành bị trả lại")
+        EXPLANATION_REQUESTED = "explanation_requested", _("Yêu cầu giải trình")
+        EXPLANATION_ANSWERED = "explanation_answered", _("Đã giải trình")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Chờ gửi")
         SENDING = "sending", _("Đang gửi")
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi lỗi")
+        EXPIRED = "expired", _("Hết hạn, không gửi")
+        SKIPPED = "skipped", _("Bỏ qua")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
-    window = models.CharField(_("đợt"), max_length=32)
+    kind = models.CharField(_("loại"), max_length=24, choices=Kind.choices)
+    window = models.CharField(_("đợt"), max_length=64)
     recipient = models.EmailField(_("người nhận"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
     planned_for = models.DateField(_("ngày lập"))
+    payload = models.JSONField(_("nội dung"), default=dict, blank=True)
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
     lease_until = models.DateTimeField(_("giữ đến"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    first_error_at = models.DateTimeField(_("lỗi đầu tiên lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     last_error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
@@ -1014,15 +1037,42 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} · {self.task.path} → {self.recipient}"
 
 
+class EmailSuppression(models.Model):
+    """An address that asked, by the one-click link in a reminder (RFC 8058), to receive no
+    more reminders. Users' own addresses use their preference instead; this is for the
+    contact addresses of organizations, which have no account."""
+
+    email = models.EmailField(_("địa chỉ"), unique=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("địa chỉ ngừng nhận đôn đốc")
+        verbose_name_plural = pgettext_lazy("plural", "địa chỉ ngừng nhận đôn đốc")
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class SweepRun(models.Model):
     """One run of the reminder sweep, for the health page and `reminders_health`."""
 
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Theo lịch")
+        CATCH_UP = "catch_up", _("Bù lượt bị lỡ")
+        MANUAL = "manual", _("Chạy tay")
+
     started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
+    planned_at = models.DateTimeField(_("lập xong lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     for_date = models.DateField(_("ngày quét"))
+    trigger = models.CharField(_("khởi chạy"), max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    caught_up = models.JSONField(_("ngày bị lỡ đã bù"), default=list, blank=True)
     planned = models.PositiveIntegerField(_("đã lập"), default=0)
     sent = models.PositiveIntegerField(_("đã gửi"), default=0)
+    retried = models.PositiveIntegerField(_("chờ gửi lại"), default=0)
     failed = models.PositiveIntegerField(_("lỗi"), default=0)
+    expired = models.PositiveIntegerField(_("hết hạn"), default=0)
+    error = models.TextField(_("lỗi của lượt quét"), blank=True)
 
     class Meta:
         verbose_name = _("lượt quét đôn đốc")
@@ -1116,3 +1166,99 @@ def refuse_deleting_history(tasks: models.QuerySet) -> None:
     kept = list(tasks_with_history(tasks).only("pk", "path").order_by("position", "pk")[:11])
     if kept:
         raise HistoryKeptError(history_message(kept), set(kept))
+
+
+# -- access from other systems (directives/api/) ------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A personal access token for the REST API (`directives/api/`).
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when it is created.
+    `prefix` (the first characters of the secret) lets the owner recognise it in the list.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Chỉ đọc")
+        REPORT = "report", _("Đọc và báo cáo")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(_("tiền tố"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("phạm vi"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = pgettext_lazy("plural", "mã truy cập API")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment) -> bool:
+        return self.revoked_at is None and self.expires_at > moment
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar address (`/calendar/<secret>.ics`); one per user.
+
+    Only the SHA-256 of the secret is stored: the address is shown once; a new one replaces
+    it and deleting the row revokes it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    prefix = models.CharField(_("tiền tố"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "lịch nhiệm vụ")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix}…)"
+
+
+class DocumentJob(TimeStamped):
+    """An uploaded scan read with OCR in the worker; the import page polls it, then its text goes
+    to the review like a pasted one. The upload's bytes are dropped when the job ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang đọc")
+        DONE = "done", _("đã đọc xong")
+        FAILED = "failed", _("không đọc được")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="document_jobs",
+        verbose_name=_("người tải lên"),
+    )
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    data = models.BinaryField(_("nội dung tệp"), blank=True, editable=False)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.CharField(_("tiến độ"), max_length=255, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    text = models.TextField(_("văn bản đọc được"), blank=True)
+    method = models.CharField(_("cách đọc"), max_length=20, blank=True)
+    pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    warnings = models.JSONField(_("lưu ý"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt đọc tệp scan")
+        verbose_name_plural = pgettext_lazy("plural", "lượt đọc tệp scan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -12,12 +12,18 @@ Catch-up rule: a sweep plans the window the task is *in* on that day, not only t
 day. A task 6 days before its deadline is in the "7 days before" window; if the sweep of the
 7th day was missed, the next sweep still plans it, and the unique key keeps it to one.
 Windows of an earlier threshold (14) are not planned once a later one (7) is reached.
+
+Usefulness: each reminder carries `until`, the first day its window no longer describes the
+task (the next threshold, the next overdue step). A reminder stays worth sending until the
+later of `until` and the end of the day after it was planned for (`useful_until`), so a
+"due today" missed by one day's sweep still goes out with the next one; after that a
+transient failure expires it instead of retrying it for ever.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 DEFAULT_DAYS_BEFORE: tuple[int, ...] = (14, 7, 3, 1, 0)
 DEFAULT_OVERDUE_EVERY_DAYS = 7
@@ -51,6 +57,7 @@ class Due:
     kind: str  # a Notification.Kind value
     window: str
     audience: str
+    until: date | None = None  # the first day the window is over (None: no end of its own)
 
 
 @dataclass(frozen=True)
@@ -83,18 +90,22 @@ def deadline_reminders(*, deadline: date, on: date, policy: Policy = DEFAULT_POL
         if not reached:
             return []
         threshold = reached[0]
+        later = [d for d in policy.days_before if d < threshold]
+        # The next threshold's day, or the day after the deadline for the last one.
+        until = deadline - timedelta(days=later[-1]) if later else deadline + timedelta(days=1)
         kind = "due_today" if threshold == 0 else "before"
-        due.append(Due(kind, f"{key}:{threshold}", LEAD))
-        due.append(Due("support", f"{key}:{threshold}", SUPPORT))
+        due.append(Due(kind, f"{key}:{threshold}", LEAD, until))
+        due.append(Due("support", f"{key}:{threshold}", SUPPORT, until))
         return due
     overdue = -days_left
     step = overdue // policy.overdue_every_days
     if step < 1:
         return []
-    due.append(Due("overdue", f"{key}:overdue:{step}", LEAD))
-    due.append(Due("support", f"{key}:overdue:{step}", SUPPORT))
+    until = deadline + timedelta(days=(step + 1) * policy.overdue_every_days)
+    due.append(Due("overdue", f"{key}:overdue:{step}", LEAD, until))
+    due.append(Due("support", f"{key}:overdue:{step}", SUPPORT, until))
     if overdue > policy.escalate_after_days:
-        due.append(Due("escalation", f"{key}:escalate:{step}", ISSUER_MANAGERS))
+        due.append(Due("escalation", f"{key}:escalate:{step}", ISSUER_MANAGERS, until))
     return due
 
 
@@ -108,7 +119,8 @@ def extension_reminders(
     if age < 0:
         return []
     step = age // policy.overdue_every_days
-    return [Due("extension_pending", f"ext:{extension_id}:{step}", ISSUER_MANAGERS)]
+    until = requested_on + timedelta(days=(step + 1) * policy.overdue_every_days)
+    return [Due("extension_pending", f"ext:{extension_id}:{step}", ISSUER_MANAGERS, until)]
 
 
 def task_reminders(*, facts: TaskFacts, on: date, policy: Policy = DEFAULT_POLICY) -> list[Due]:
@@ -122,6 +134,25 @@ def task_reminders(*, facts: TaskFacts, on: date, policy: Policy = DEFAULT_POLIC
     if not facts.has_supporters:
         due = [d for d in due if d.audience != SUPPORT]
     return due
+
+
+def useful_until(*, planned_for: date, until: date | None, min_days: int = 2) -> date:
+    """The first day a reminder planned for `planned_for` is no longer worth sending: the end
+    of its window, but never before `min_days` days after the day it was planned for (so at
+    least the rest of that day and the whole next one)."""
+    floor = planned_for + timedelta(days=max(1, min_days))
+    return max(until, floor) if until else floor
+
+
+# Headings of a digest, most urgent first: a task listed for several reasons appears once,
+# under the first of its reasons here, with the others beside it.
+URGENCY: tuple[str, ...] = ("escalation", "overdue", "due_today", "extension_pending", "before", "support")
+
+
+def most_urgent(kinds: list[str] | set[str]) -> str:
+    """The heading a task goes under, given the kinds of reminder it has in one digest."""
+    ranked = [k for k in URGENCY if k in kinds]
+    return ranked[0] if ranked else sorted(kinds)[0]
 
 
 def days_left_label(*, deadline: date | None, on: date) -> tuple[int | None, bool]:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from directives.api import account
 from directives.views import dashboard, imports, inbox, oversight, rankings, reminders, tasks
 
 app_name = "directives"
@@ -30,6 +31,7 @@ urlpatterns = [
     # Import of a directive's text (views/imports.py)
     path("import/", imports.import_start, name="import"),
     path("import/review/", imports.import_review, name="import_review"),
+    path("import/job/<int:pk>/", imports.import_job, name="import_job"),
     # Dashboards and exports (views/dashboard.py)
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("rankings/", rankings.rankings, name="rankings"),
@@ -38,5 +40,11 @@ urlpatterns = [
     path("dashboard/report.docx", dashboard.quarterly_report, name="quarterly_report"),
     # Reminder preferences and health (views/reminders.py)
     path("account/reminders/", reminders.reminder_preferences, name="reminder_preferences"),
+    path("account/reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe, name="reminders_unsubscribe"),
     path("staff/reminders/", reminders.reminders_health, name="reminders_health"),
+    # Access from other systems: API tokens and the calendar address (api/account.py)
+    path("account/access/", account.account_access, name="account_access"),
+    path("account/access/tokens/<int:pk>/revoke/", account.account_token_revoke, name="account_token_revoke"),
+    path("account/access/calendar/", account.account_calendar_create, name="account_calendar_create"),
+    path("account/access/calendar/revoke/", account.account_calendar_revoke, name="account_calendar_revoke"),
 ]

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files (no CDN)
     "directives",
 ]
 
@@ -145,6 +148,22 @@ AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# The web tier keeps no state of its own: sessions live in the database (Django's default
+# backend), and the cache (API throttle counts) in Redis when DJANGO_CACHE_URL is set, so that
+# a load balancer may send each request to any web process.
+_cache_url = os.environ.get("DJANGO_CACHE_URL", "")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "tracker"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directives:home"
@@ -239,14 +258,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The one reviewed beat schedule. DatabaseScheduler copies it into the admin, where staff may
 # change the times; each entry expires so that a backlog never sends stale work.
+# The daily sweep's time (local): the beat entry below and the catch-up (a send tick or a worker
+# start after this time, with no sweep today, runs it) read it. If staff move the sweep in the
+# admin (DatabaseScheduler), set REMINDER_SWEEP_TIME to the same "HH:MM".
+REMINDER_SWEEP_TIME = tuple(int(x) for x in os.environ.get("REMINDER_SWEEP_TIME", "07:00").split(":")[:2])
 CELERY_BEAT_SCHEDULE = {
-    # Plan the day's reminders (before-deadline, overdue, escalation, pending extensions).
+    # Plan the day's reminders (before-deadline, overdue, escalation, pending extensions), and
+    # those of days missed since the last sweep. A tick lost while the broker is down is caught
+    # up by the next send tick (reminders_catch_up).
     "reminders-daily-sweep": {
         "task": "directives.tasks.reminders_sweep_task",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour=REMINDER_SWEEP_TIME[0], minute=REMINDER_SWEEP_TIME[1]),
         "options": {"expires": 3 * 3600, "expire_seconds": 3 * 3600},  # expire_seconds: django-celery-beat
     },
-    # Send what is pending (also picks up rows whose lease expired after a crash).
+    # Send what is pending: new event mails, retries that are due, rows whose lease expired
+    # after a crash; first runs a missed daily sweep.
     "reminders-send-pending": {
         "task": "directives.tasks.reminders_send_task",
         "schedule": 300.0,
@@ -257,6 +283,22 @@ CELERY_BEAT_SCHEDULE = {
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600)
 # SMTP connections a sender uses at once on PostgreSQL (one batch of digests each).
 REMINDER_SEND_CONNECTIONS = env_int("REMINDER_SEND_CONNECTIONS", 4)
+# Transient send failures retry with a backoff of 30 s doubling up to this cap, for as long as
+# the reminder is useful: until its window ends, and at least through the day after the day it
+# was planned for (REMINDER_USEFUL_DAYS). Then it expires with the reason.
+REMINDER_BACKOFF_CAP_SECONDS = env_int("REMINDER_BACKOFF_CAP_SECONDS", 900)
+REMINDER_USEFUL_DAYS = env_int("REMINDER_USEFUL_DAYS", 2)
+# A safety net under the time bound: no row is attempted more often than this.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 1000)
+# Days back a sweep plans when earlier sweeps were missed.
+REMINDER_CATCH_UP_DAYS = env_int("REMINDER_CATCH_UP_DAYS", 7)
+REMINDER_CATCH_UP_GRACE_MINUTES = env_int("REMINDER_CATCH_UP_GRACE_MINUTES", 15)
+# Tasks listed in one digest; the rest are counted by standing, with links to the list.
+REMINDER_DIGEST_MAX_TASKS = env_int("REMINDER_DIGEST_MAX_TASKS", 20)
+# reminders_health, /staff/reminders/ and /healthz/reminders turn red when sends have failed
+# for longer than this, or rows failed or expired within REMINDER_ALERT_FAILED_HOURS.
+REMINDER_ALERT_MINUTES = env_int("REMINDER_ALERT_MINUTES", 10)
+REMINDER_ALERT_FAILED_HOURS = env_int("REMINDER_ALERT_FAILED_HOURS", 24)
 
 LOGGING = {
     "version": 1,
@@ -292,4 +334,48 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+}
+
+# The REST API (directives/api/): tokens or the browser's session (with CSRF), JSON only,
+# cursor pagination, throttling per token, errors as JSON in Vietnamese.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "directives.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["directives.api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "directives.api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["directives.api.throttling.PerTokenThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "directives.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "directives.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "3600/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Theo dõi nhiệm vụ — API",
+    "DESCRIPTION": (
+        "Văn bản chỉ đạo, nhiệm vụ, báo cáo tiến độ, gia hạn, chỉ tiêu và số liệu tổng hợp. "
+        "Xác thực: `Authorization: Bearer <mã truy cập>` (tạo ở trang Tài khoản → Truy cập API) "
+        "hoặc phiên đăng nhập của trình duyệt (kèm mã CSRF). Lỗi trả về JSON "
+        '`{"detail", "code", "errors"}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "directives.api.schema.TASK_STATUS",
+        "DirectiveStatusEnum": "directives.api.schema.DIRECTIVE_STATUS",
+    },
 }

@@ -4,7 +4,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
+from directives.api.feeds import calendar_feed
 from directives.login import LoginForm
+from directives.views import reminders as reminders_views
 
 
 def healthz(request):
@@ -16,8 +18,12 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Reminders for a monitor: JSON, 503 when mail is failing or the sweep is late (views/reminders.py).
+    path("healthz/reminders", reminders_views.reminders_health_json, name="healthz_reminders"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("directives.api.urls")),
+    path("calendar/<str:secret>.ics", calendar_feed, name="calendar_feed"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

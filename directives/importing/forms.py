@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from directives.documents import ACCEPT, EXTENSIONS
 from directives.domain.periods import Period
 from directives.models import Directive, validate_sane_date
 
@@ -80,13 +81,14 @@ class ImportSourceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
     )
     file = forms.FileField(
-        label=_lazy("hoặc tải lên tệp (.txt, .docx)"),
+        label=_lazy("hoặc tải lên tệp (.txt, .docx, .doc, .pdf, ảnh scan .png/.jpg/.tif)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def clean(self):
         """Leaves the decoded text in cleaned_data['source_text'] (the parser's decode)."""
+        from directives.documents import NeedsOCR
         from directives.parsing import ParseInputError, decode_upload
 
         cleaned = super().clean()
@@ -99,10 +101,17 @@ class ImportSourceForm(forms.Form):
                     % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
                 )
             name = upload.name or ""
-            if not name.lower().endswith((".txt", ".docx", ".text", ".md")):
-                raise ValidationError(_("Chỉ nhận tệp .txt hoặc .docx."))
+            if not name.lower().endswith(EXTENSIONS):
+                raise ValidationError(
+                    _("Chỉ nhận tệp văn bản (.txt), Word (.docx, .doc), PDF hoặc ảnh scan (.png, .jpg, .tif).")
+                )
+            data = upload.read()
             try:
-                text = decode_upload(upload.read(), name)
+                text = decode_upload(data, name)
+            except NeedsOCR:  # a scan: read in the worker (see views.imports.import_job)
+                cleaned["needs_ocr"] = {"name": name, "data": data}
+                cleaned["source_text"] = ""
+                return cleaned
             except ParseInputError as error:
                 raise ValidationError(str(error)) from None
         elif not text:

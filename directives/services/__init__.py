@@ -9,8 +9,10 @@ that rolls back.
 
 # The import's one service lives with its flow (directives/importing/); named here too, as a write.
 from directives.importing.services import ImportResult, directive_import, import_refusal  # noqa: E402, F401
+from directives.services.access import *  # noqa: E402, F403
 from directives.services.core import *  # noqa: F403
 from directives.services.core import require  # noqa: F401
+from directives.services.documents import *  # noqa: E402, F403
 from directives.services.oversight import *  # noqa: E402, F403
 from directives.services.passdown import *  # noqa: E402, F403
 from directives.services.recurring import *  # noqa: E402, F403

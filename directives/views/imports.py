@@ -56,41 +56,75 @@ def import_start(request: HttpRequest) -> HttpResponse:
     _guard(request)
     form = ImportSourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from directives.parsing import ParseInputError, parse_directive
+        scan = form.cleaned_data.get("needs_ocr")
+        if scan:  # a scan or an image: OCR runs in the worker, this page polls it
+            from directives.services.documents import document_job_create
 
-        text = form.cleaned_data["source_text"]
-        try:
-            services.check_import_text(text)  # bounded work: refused before parsing
-            contract = parse_directive(text).to_dict()
-            if len(contract.get("tasks") or []) > services.MAX_TASKS:
-                raise ParseInputError(services.too_many_tasks_message(len(contract["tasks"])))
-        except (ParseInputError, ValidationError) as error:
-            form.add_error(None, error.messages[0] if isinstance(error, ValidationError) else str(error))
-        except Exception:  # the parser must never turn a bad text into a 500
-            logger.exception("parse_directive failed")
-            form.add_error(
-                None, _("Không đọc được văn bản này. Hãy kiểm tra nội dung hoặc nhập tay trong trang quản trị.")
-            )
-        else:
-            request.session[SESSION_KEY] = {"contract": contract, "source_text": text}
-            count = len(contract.get("tasks") or [])
-            if count:
-                messages.info(
-                    request,
-                    ngettext(
-                        "Đã nhận ra %(count)d nhiệm vụ. Hãy rà soát trước khi lưu.",
-                        "Đã nhận ra %(count)d nhiệm vụ. Hãy rà soát trước khi lưu.",
-                        count,
-                    )
-                    % {"count": count},
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("Không nhận ra nhiệm vụ nào trong văn bản. Bản nháp chưa có nhiệm vụ; có thể lưu như vậy."),
-                )
-            return redirect("directives:import_review")
+            job = document_job_create(user=request.user, filename=scan["name"], data=scan["data"])
+            return redirect("directives:import_job", pk=job.pk)
+        response, error = _to_review(request, form.cleaned_data["source_text"])
+        if response is not None:
+            return response
+        form.add_error(None, error)
     return render(request, "directives/import_start.html", {"form": form})
+
+
+def _to_review(request: HttpRequest, text: str, warnings=()) -> tuple[HttpResponse | None, str]:
+    """Parse the text into a draft kept in the session and go to the review; or the reason not."""
+    from directives.parsing import ParseInputError, parse_directive
+
+    try:
+        services.check_import_text(text)  # bounded work: refused before parsing
+        contract = parse_directive(text).to_dict()
+        if len(contract.get("tasks") or []) > services.MAX_TASKS:
+            raise ParseInputError(services.too_many_tasks_message(len(contract["tasks"])))
+    except (ParseInputError, ValidationError) as error:
+        return None, error.messages[0] if isinstance(error, ValidationError) else str(error)
+    except Exception:  # the parser must never turn a bad text into a 500
+        logger.exception("parse_directive failed")
+        return None, _("Không đọc được văn bản này. Hãy kiểm tra nội dung hoặc nhập tay trong trang quản trị.")
+    request.session[SESSION_KEY] = {"contract": contract, "source_text": text}
+    for warning in warnings:
+        messages.warning(request, warning)
+    count = len(contract.get("tasks") or [])
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "Đã nhận ra %(count)d nhiệm vụ. Hãy rà soát trước khi lưu.",
+                "Đã nhận ra %(count)d nhiệm vụ. Hãy rà soát trước khi lưu.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Không nhận ra nhiệm vụ nào trong văn bản. Bản nháp chưa có nhiệm vụ; có thể lưu như vậy."),
+        )
+    return redirect("directives:import_review"), ""
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A scan being read in the worker: its progress, polled (htmx, or a refresh without script);
+    when it is read, its text goes to the review like a pasted one. Only its uploader sees it."""
+    from django.shortcuts import get_object_or_404
+    from django_htmx.http import HttpResponseClientRedirect
+
+    _guard(request)
+    job = get_object_or_404(models.DocumentJob.objects.defer("data"), pk=pk, user=request.user)
+    error = job.error
+    if job.status == models.DocumentJob.Status.DONE:
+        response, error = _to_review(request, job.text, job.warnings)
+        if response is not None:
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(response.url)
+            return response
+    context = {"job": job, "error": error}
+    if getattr(request, "htmx", False):
+        return render(request, "directives/partials/import_job_status.html", context)
+    return render(request, "directives/import_job.html", context)
 
 
 def _organizations():

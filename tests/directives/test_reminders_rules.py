@@ -82,3 +82,24 @@ def test_a_pending_extension_reminds_its_decider_at_once_and_then_weekly():
 
 def test_a_missing_preference_means_opted_in():
     assert rules.wants_email(None) and rules.wants_email(True) and not rules.wants_email(False)
+
+
+def test_each_window_says_the_day_it_is_over():
+    before = {d.kind: d.until for d in rules.deadline_reminders(deadline=DEADLINE, on=date(2021, 12, 24))}
+    assert before["before"] == date(2021, 12, 28)  # the 3-day window starts then
+    today = {d.kind: d.until for d in rules.deadline_reminders(deadline=DEADLINE, on=DEADLINE)}
+    assert today["due_today"] == date(2022, 1, 1)
+    overdue = {d.kind: d.until for d in rules.deadline_reminders(deadline=DEADLINE, on=date(2022, 1, 20))}
+    assert overdue["overdue"] == overdue["escalation"] == date(2022, 1, 21)
+
+
+def test_a_reminder_stays_useful_through_the_day_after_it_was_planned_for_at_least():
+    assert rules.useful_until(planned_for=DEADLINE, until=date(2022, 1, 1)) == date(2022, 1, 2)
+    assert rules.useful_until(planned_for=date(2021, 12, 24), until=date(2021, 12, 28)) == date(2021, 12, 28)
+    assert rules.useful_until(planned_for=DEADLINE, until=None, min_days=5) == date(2022, 1, 5)
+
+
+def test_a_task_goes_under_its_most_urgent_heading():
+    assert rules.most_urgent({"support", "before", "overdue"}) == "overdue"
+    assert rules.most_urgent({"escalation", "overdue"}) == "escalation"
+    assert rules.most_urgent({"extension_requested"}) == "extension_requested"

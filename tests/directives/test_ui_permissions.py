@@ -43,7 +43,11 @@ def directive_url_patterns() -> list[tuple[str, str]]:
     return found
 
 
-URLS = directive_url_patterns()
+# Public on purpose: the one-click unsubscribe of reminder emails (RFC 8058) is authenticated by
+# the signed token in its URL, and mail providers POST to it without cookies or a CSRF token;
+# tests/services/test_reminders_digest.py checks that a forged token gets 404.
+PUBLIC = {"reminders_unsubscribe"}
+URLS = [(n, r) for n, r in directive_url_patterns() if n not in PUBLIC]
 
 
 @pytest.fixture

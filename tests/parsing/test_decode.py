@@ -44,7 +44,7 @@ def test_it_refuses_empty_binary_and_oversized_uploads_in_vietnamese(data, word)
         decode_upload(data, "x.txt")
 
 
-def test_a_docx_with_a_task_table_reads_as_items_with_labelled_lines():
+def test_a_docx_with_a_task_table_reads_as_pipe_rows_the_parser_turns_into_items():
     docx = pytest.importorskip("docx")
     document = docx.Document()
     document.add_paragraph("KẾ HOẠCH")
@@ -62,7 +62,7 @@ def test_a_docx_with_a_task_table_reads_as_items_with_labelled_lines():
     document.save(buf)
     text = decode_upload(buf.getvalue(), "ke-hoach.docx")
     assert text == docx_to_text(buf.getvalue())
-    assert "1. Rà soát văn bản" in text and "- Cơ quan chủ trì: Sở Tư pháp" in text
+    assert "| 1 | Rà soát văn bản | Sở Tư pháp | Tháng 12/2025 |" in text
     tasks = parse_directive(text).tasks
     assert [(t.ref, t.lead, str(t.due)) for t in tasks] == [
         ("II.1", ["Sở Tư pháp"], "2025-12-31"),

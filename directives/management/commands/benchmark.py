@@ -4,6 +4,7 @@ caches, and print one JSON line (the last line of stdout).
 
 - dashboard and task list: `directives.bench.dashboard.measure` on the data set;
 - parser: `directives.bench.parser.measure` (median ms for 5, 20 and 80 KB texts);
+- ocr: `directives.bench.documents.measure` (OCR s a scanned page, wall and CPU; text PDF ms a page);
 - reminders: `plan_benchmark(N)` plans over N tasks of its own (removed afterwards) and
   `send_benchmark(--digests)` sends digests to an SMTP server: `--smtp-port`, or an aiosmtpd
   server started in this process on a free port when aiosmtpd is installed (dev requirements).
@@ -24,6 +25,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from directives.bench import documents as documents_bench
 from directives.bench import parser as parser_bench
 from directives.bench import reminders as reminders_bench
 from directives.bench.data import BenchContext, bench_build, bench_superuser
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--fresh", action="store_true", help="Rebuild the data even if it exists.")
         parser.add_argument("--digests", type=int, default=200, help="Digests for the send benchmark.")
         parser.add_argument("--smtp-port", type=int, default=None, help="SMTP port for the send benchmark.")
-        parser.add_argument("--skip", default="", help="Areas to leave out, comma-separated: parser, reminders.")
+        parser.add_argument("--skip", default="", help="Areas to leave out, comma-separated: parser, ocr, reminders.")
 
     def _send_benchmark(self, digests: int, smtp_port: int | None) -> dict:
         """Send to `smtp_port`, or to an aiosmtpd server (a separate process, so that it does
@@ -95,6 +97,7 @@ class Command(BaseCommand):
         result.update(dashboard.measure(context))
         measurements = {
             "parser": parser_bench.measure,
+            "ocr": documents_bench.measure,
             "reminders_plan": lambda: reminders_bench.plan_benchmark(tasks),
             "reminders_send": lambda: self._send_benchmark(digests, smtp_port),
             "import_review": lambda: imports_bench.measure(context.superuser),

@@ -19,7 +19,10 @@ from directives.management.commands.parse_directive import read_directive_file
 
 
 class Command(BaseCommand):
-    help = "Parse a directive's text (.txt or .docx) and import it without review (unknown bodies are created)."
+    help = (
+        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan read with OCR) and import it without review "
+        "(unknown bodies are created)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -41,7 +44,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Không có người dùng {user!r}.")
 
-        text = read_directive_file(path)
+        text = read_directive_file(path, stderr=self.stderr)
         draft = draft_from_contract(parse_directive(text).to_dict(), source_text=text)
         organizations = services.draft_organizations(draft)
         issuer = organizations.get(" ".join(draft.issuer.split()).casefold()) if draft.issuer else None

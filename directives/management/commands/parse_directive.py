@@ -12,9 +12,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 
-def read_directive_file(path: str) -> str:
-    """The decoded text of a .txt/.docx file; CommandError with a clear message otherwise."""
-    from directives.parsing import ParseInputError, decode_upload
+def read_directive_file(path: str, *, ocr: bool = True, stderr=None) -> str:
+    """The text of a directive file in any format `directives.documents` reads (.txt in any
+    Vietnamese encoding, .docx, .doc, .pdf, scans and images through OCR); CommandError with a
+    clear message otherwise. Warnings and OCR progress go to stderr when it is given."""
+    from directives.documents import DocumentError, extract
 
     file = Path(path)
     if not file.is_file():
@@ -23,10 +25,15 @@ def read_directive_file(path: str) -> str:
         data = file.read_bytes()
     except OSError as error:
         raise CommandError(f"Không đọc được tệp {path}: {error.strerror or error}") from None
+    progress = (lambda message: stderr.write(message)) if stderr is not None else None
     try:
-        return decode_upload(data, file.name)
-    except ParseInputError as error:
+        extracted = extract(file.name, data, ocr=ocr, progress=progress)
+    except DocumentError as error:
         raise CommandError(f"{path}: {error}") from None
+    if stderr is not None:
+        for warning in extracted.warnings:
+            stderr.write(f"{path}: {warning}")
+    return extracted.text
 
 
 def _date_vi(value: str | None) -> str:
@@ -96,18 +103,25 @@ def outline(data: dict) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Parse a directive's text (.txt or .docx) and print its tasks; --json prints the parser's JSON contract."
+    help = (
+        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan .png/.jpg/.tif read with OCR) and print its tasks; "
+        "--json prints the parser's JSON contract."
+    )
     # Pure parsing: no system checks, so that the scorer's output never depends on the URLconf.
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="a .txt (UTF-8, UTF-16, cp1258) or .docx file")
+        parser.add_argument(
+            "path", help="a .txt (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), .docx, .doc, .pdf, .png, .jpg or .tif file"
+        )
         parser.add_argument("--json", action="store_true", help="print the JSON contract and nothing else")
+        parser.add_argument("--no-ocr", action="store_true", help="refuse scans instead of reading them with OCR")
 
-    def handle(self, *args, path: str, json: bool = False, **options):
+    def handle(self, *args, path: str, json: bool = False, no_ocr: bool = False, **options):
         from directives.parsing import parse_directive
 
-        text = read_directive_file(path)
+        quiet = options.get("verbosity", 1) == 0
+        text = read_directive_file(path, ocr=not no_ocr, stderr=None if quiet else self.stderr)
         data = parse_directive(text).to_dict()
         if json:
             self.stdout.write(_dumps(data))

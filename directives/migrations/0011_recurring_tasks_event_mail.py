@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0007_passing_down'),
+        ('directives', '0010_document_job'),
     ]
 
     operations = [
