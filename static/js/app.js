@@ -5,3 +5,23 @@ document.addEventListener("change", function (event) {
     el.form.submit();
   }
 });
+
+// The navigation collapses behind a "menu" button on narrow screens.
+(function () {
+  var toggle = document.querySelector(".menu-toggle");
+  if (!toggle) return;
+  var header = toggle.closest(".topbar");
+  header.classList.add("collapsible");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = header.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && header.classList.contains("open")) {
+      header.classList.remove("open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+})();
