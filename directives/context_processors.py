@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from directives import permissions
+from functools import cache
+
+from django.urls import reverse
+
+from directives import permissions, selectors
 
 
 def navigation(request) -> dict:
@@ -10,7 +14,17 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
 
+    # Evaluated only when a template shows the menu, and once per request.
+    @cache
     def can_import() -> bool:
-        return permissions.can_import(user)
+        return permissions.can_import(user, selectors.user_roles(user))
 
-    return {"nav_can_import": can_import}
+    @cache
+    def saved() -> list[dict]:
+        base = reverse("directives:task_list")
+        return [
+            {"name": v.name, "url": f"{base}?{v.query}" if v.query else base, "pk": v.pk}
+            for v in selectors.saved_views(user)
+        ]
+
+    return {"nav_can_import": can_import, "nav_saved_views": saved}
