@@ -37,8 +37,13 @@ run: install
 remind: install
 	$(PY) manage.py send_reminders
 
+# axe-core (accessibility checks of the browser tests) from the npm registry, pinned by the lock.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test: the whole suite (DATABASE_URL selects PostgreSQL; SQLite otherwise).
-test: install-dev
+test: install-dev node_modules/.installed
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS)
 
 lint: install-dev
@@ -60,5 +65,5 @@ clean:
 	rm -rf var/
 
 ## make screenshots: refresh docs/screenshots/ from the browser tests.
-screenshots: install-dev
+screenshots: install-dev node_modules/.installed
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q -p no:xdist

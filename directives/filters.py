@@ -99,7 +99,7 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Vai trò"),
         choices=[("lead", _("Chủ trì")), ("support", _("Phối hợp"))],
         method=_noop,
-        empty_label=_("Chủ trì hoặc phối hợp"),
+        empty_label=_("Mọi vai trò"),
     )
     standing = django_filters.MultipleChoiceFilter(
         label=_("Tình trạng"), choices=selectors.STANDING_CHOICES, method=_noop, widget=forms.SelectMultiple
