@@ -99,6 +99,7 @@ def main_pages(demo) -> list[str]:
         f"/tasks/{demo['task'].pk}/",
         "/directives/",
         f"/directives/{demo['live'].pk}/",
+        "/dashboard/",
         "/account/reminders/",
         "/khong-co-trang-nay/",
     ]
@@ -241,7 +242,7 @@ def test_following_a_task_puts_it_on_the_home_page(browser, live_server, demo):
 # criterion's "inline" exception); a checkbox counts with its label.
 SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
     'main a, main button, main select, main input, main summary, header button'))
-  .filter(el => el.offsetParent !== null && el.type !== 'hidden'
+  .filter(el => el.getClientRects().length > 0 && el.type !== 'hidden'
     && !el.closest('p, li.chip, .timeline, .facts, .crumbs, .task-text, .muted'))
   .map(el => {
     const box = (el.type === 'checkbox' || el.type === 'radio') && el.labels && el.labels[0]
@@ -251,7 +252,8 @@ SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
   })
   .filter(t => (t.w < 44 || t.h < 44) && !(t.w === 0 && t.h === 0))"""
 
-UNLABELED_CELLS = """() => Array.from(document.querySelectorAll('main table.data tbody td'))
+# Tables stacked on a phone label each cell; "wide" ones keep their columns and scroll.
+UNLABELED_CELLS = """() => Array.from(document.querySelectorAll('main table.data:not(.wide) tbody td'))
   .filter(td => td.offsetParent !== null && !td.dataset.label && td.colSpan <= 1
     && td.textContent.trim() && !td.classList.contains('pick')
     && !td.classList.contains('follow-cell'))
@@ -269,11 +271,14 @@ def test_on_a_phone_the_menu_collapses_and_targets_are_large(browser, live_serve
     shot(page, "phone-menu")
     assert page.locator(".menu-toggle").get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
-    for url in ["/", "/tasks/", f"/tasks/{demo['task'].pk}/", f"/directives/{demo['live'].pk}/", "/inbox/"]:
+    pages = ["/", "/tasks/", f"/tasks/{demo['task'].pk}/", f"/directives/{demo['live'].pk}/", "/inbox/", "/dashboard/"]
+    for url in pages:
         page.goto(live_server.url + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
         if url == "/tasks/":
             shot(page, "phone-task-list")
+        if url == "/dashboard/":
+            shot(page, "phone-dashboard", full_page=True)
         small = page.evaluate(SMALL_TARGETS)
         assert not small, (url, small[:5])
         # stacked table cells carry their column's name
