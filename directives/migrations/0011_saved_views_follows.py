@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0007_passing_down'),
+        ('directives', '0010_document_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
