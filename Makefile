@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test venv install install-dev migrate seed lint format messages bench clean screenshots
+.PHONY: run remind test venv install install-dev migrate seed lint format messages bench clean screenshots
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $$(bin/find-python) -m venv $(VENV)
@@ -21,16 +21,29 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: install, migrate, load the demo data when the database is empty, start web + worker + beat.
+## A `.env` at the root is for docker compose (host `db`, `redis`): `make run` does not read it
+## unless asked (`make run RUN_ENV=.env`); everything it writes stays under var/.
+RUN_ENV ?= /dev/null
 run: install
+	@$(PY) bin/port-free $(PORT)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Theo dõi nhiệm vụ: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo ""
-	PATH="$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	PATH="$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -e $(RUN_ENV)
+
+## make remind: run the reminder sweep and send now (the beat runs it daily at 07:00).
+remind: install
+	$(PY) manage.py send_reminders
+
+# axe-core (accessibility checks of the browser tests) from the npm registry, pinned by the lock.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## make test: the whole suite (DATABASE_URL selects PostgreSQL; SQLite otherwise).
-test: install-dev
+test: install-dev node_modules/.installed
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q $(PYTEST_ARGS)
 
 lint: install-dev
@@ -52,5 +65,5 @@ clean:
 	rm -rf var/
 
 ## make screenshots: refresh docs/screenshots/ from the browser tests.
-screenshots: install-dev
+screenshots: install-dev node_modules/.installed
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q -p no:xdist

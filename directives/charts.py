@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 __all__ = ["Bar", "Stack", "bar_chart", "sparkline", "stacked_columns"]
 
 # (fill colour, pattern id) per series; patterns make the series distinct without colour.
+# In the order of the standings (STANDING_CHOICES): one colour per standing in every chart
+# and in app.css (--st-*).
 STYLES = [
     ("#2e7d32", "solid"),
     ("#f9a825", "diag"),
@@ -68,7 +70,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, label_width:
     top = max((b.value for b in bars), default=0) or 1
     room = width - label_width - 70
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="group" viewBox="0 0 {width} {height}" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>',  # width: svg.chart in app.css (CSP)
         _DEFS,
     ]
@@ -97,9 +99,15 @@ class Stack:
     total_url: str = ""
 
 
-def stacked_columns(stacks: Sequence[Stack], *, series: Sequence[str], title: str, width: int = 640) -> SafeString:
+def stacked_columns(
+    stacks: Sequence[Stack], *, series: Sequence[str], title: str, width: int = 640, styles: Sequence[int] = ()
+) -> SafeString:
     """Stacked columns (one per period), a legend of patterns, the total above each column and
     each segment's number inside it when it fits."""
+
+    def fill(i: int) -> str:
+        return _fill(styles[i] if i < len(styles) else i)
+
     legend_h, axis_h, plot_h = 22 * ((len(series) + 2) // 3), 24, 200
     height = legend_h + plot_h + axis_h + 16
     n = max(len(stacks), 1)
@@ -107,14 +115,14 @@ def stacked_columns(stacks: Sequence[Stack], *, series: Sequence[str], title: st
     col = min(56, slot * 0.7)
     top = max((sum(s.values) for s in stacks), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="group" viewBox="0 0 {width} {height}" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>',  # width: svg.chart in app.css (CSP)
         _DEFS,
     ]
     for i, name in enumerate(series):
         x, y = 10 + (i % 3) * (width // 3), 4 + (i // 3) * 22
         parts.append(
-            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{_fill(i)}" stroke="#000" stroke-width="0.5"/>'
+            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{fill(i)}" stroke="#000" stroke-width="0.5"/>'
             f'<text x="{x + 20}" y="{y + 12}" font-size="12">{escape(name)}</text>'
         )
     base = legend_h + 16 + plot_h
@@ -127,7 +135,7 @@ def stacked_columns(stacks: Sequence[Stack], *, series: Sequence[str], title: st
             h = plot_h * v / top
             y -= h
             rect = (
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{col:.1f}" height="{h:.1f}" fill="{_fill(i)}" '
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{col:.1f}" height="{h:.1f}" fill="{fill(i)}" '
                 f'stroke="#000" stroke-width="0.5"><title>{escape(series[i])}: {v}</title></rect>'
             )
             if h >= 14:

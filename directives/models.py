@@ -1262,3 +1262,38 @@ class DocumentJob(TimeStamped):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class SavedView(models.Model):
+    """A user's named filter of the task list (the query string), found in the navigation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(_("tên"), max_length=80)
+    query = models.CharField(_("điều kiện lọc"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bộ lọc đã lưu")
+        verbose_name_plural = pgettext_lazy("plural", "bộ lọc đã lưu")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_user_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskFollow(models.Model):
+    """A user follows a task they do not necessarily lead: it shows on their home page (and
+    may reach their inbox and digests)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_follows")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ theo dõi")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ theo dõi")
+        constraints = [models.UniqueConstraint(fields=["user", "task"], name="task_follow_unique_user_task")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.task}"

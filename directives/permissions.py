@@ -88,3 +88,14 @@ def can_pass_down(user, task: models.Task, roles: dict[int, str]) -> bool:
 def can_close_with_open_subtasks(user, task: models.Task, roles: dict[int, str]) -> bool:
     """Managers of the lead body may report a task done while a sub-task is still open."""
     return user.is_superuser or (task.lead_id is not None and roles.get(task.lead_id) == MANAGER)
+
+
+def can_import(user, roles: dict[int, str] | None = None) -> bool:
+    """Staff users and managers of any organization may import directives."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if roles is None:
+        return models.Membership.objects.filter(user=user, role=MANAGER).exists()
+    return MANAGER in roles.values()

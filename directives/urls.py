@@ -1,7 +1,7 @@
 from django.urls import path
 
 from directives.api import account
-from directives.views import dashboard, imports, inbox, oversight, rankings, reminders, tasks
+from directives.views import dashboard, desk, imports, inbox, oversight, rankings, reminders, tasks
 
 app_name = "directives"
 
@@ -11,7 +11,11 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/export.xlsx", tasks.task_list_xlsx, name="task_list_xlsx"),
+    path("tasks/bulk-report/", desk.tasks_bulk_report, name="tasks_bulk_report"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/follow/", desk.task_follow, name="task_follow"),
+    path("views/save/", desk.saved_view_save, name="saved_view_save"),
+    path("views/<int:pk>/delete/", desk.saved_view_delete, name="saved_view_delete"),
     path("tasks/<int:pk>/report/", tasks.task_report, name="task_report"),
     path("tasks/<int:pk>/extension/", tasks.task_extension, name="task_extension"),
     path("extensions/<int:pk>/decide/", tasks.extension_decide, name="extension_decide"),

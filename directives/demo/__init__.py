@@ -125,6 +125,20 @@ def _ensure_users(orgs: dict[str, models.Organization]) -> list[tuple[str, str, 
     return logins
 
 
+def is_news_report(draft: DirectiveDraft) -> bool:
+    """A news article (no number, no kind of document): the demo keeps only real directives."""
+    return not draft.number and draft.kind in ("", "other")
+
+
+def _backdate_creation(directive: models.Directive) -> None:
+    """The tasks were created when the directive was issued, not when the demo was loaded:
+    timelines list what happened in the order it happened."""
+    if directive.issued_on:
+        models.TaskEvent.objects.filter(task__directive=directive, kind=models.TaskEvent.Kind.CREATED).update(
+            created_at=_aware(directive.issued_on, 8)
+        )
+
+
 def _history_for_seed(directive: models.Directive, reporters: dict[int, object]) -> None:
     """A mixture of on-time, late, in-progress, not-started and overdue tasks."""
     for i, task in enumerate(directive.tasks.select_related("lead").order_by("position")):
@@ -151,7 +165,12 @@ def _history_for_seed(directive: models.Directive, reporters: dict[int, object])
             note="Dữ liệu mẫu.",
             completed_on=done_on or report_on,
         )
+        if directive.issued_on:
+            report_on = max(report_on, directive.issued_on + timedelta(days=1))
         models.ProgressReport.objects.filter(pk=report.pk).update(created_at=_aware(report_on))
+        models.TaskEvent.objects.filter(task=task, kind=models.TaskEvent.Kind.REPORTED).update(
+            created_at=_aware(report_on)
+        )
 
 
 def _targets_history(directive: models.Directive) -> None:
@@ -216,6 +235,8 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
     reporters[None] = get_user_model().objects.get(username="admin")  # for bodies without a reporter
     created = 0
     for n, draft in enumerate(seed_drafts()):
+        if is_news_report(draft):
+            continue  # a press report about a meeting is not a directive: no invented tasks
         if models.Directive.objects.filter(source_text=draft.source_text).exists():
             continue
         for i, task in enumerate(draft.tasks):
@@ -228,12 +249,14 @@ def load_demo(*, today: date | None = None) -> DemoSummary:
         for org in models.Organization.objects.filter(contact_emails=""):
             org.contact_emails = f"vanthu.{org.pk}@demo.vn"
             org.save(update_fields=["contact_emails"])
+        _backdate_creation(result.directive)
         _history_for_seed(result.directive, reporters)
         _targets_history(result.directive)
         created += 1
     live = _live_plan(today, orgs, None)
     if not models.Directive.objects.filter(number=live.number).exists():
         result = services.directive_import(draft=live, activate=True, organizations=_org_keys(orgs))
+        _backdate_creation(result.directive)
         tasks = list(result.directive.tasks.select_related("lead").order_by("position"))
         services.task_report_progress(
             task=tasks[1],

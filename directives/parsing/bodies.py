@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .gazetteer import proper_case
 from .text import VN_UPPER, sentences
 
 # Words a body's name starts with.
@@ -126,6 +127,7 @@ def split_bodies(phrase: str) -> list[str]:
             out.extend(g for g in group if g not in out)
             continue
         name = _LEADER.sub("", _clean_name(part))
+        name = proper_case(name)
         if name and len(name) >= 3 and _HEAD_AT_START.match(name) and name not in out:
             out.append(name)
     return out

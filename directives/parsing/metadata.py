@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .deadlines import find_dates, make_date
+from .gazetteer import proper_case
 from .text import VN_UPPER, is_upper_line, modern_tones
 
 KIND_WORDS = [
@@ -99,6 +100,7 @@ def nice_case(text: str, *, place: bool = True) -> str:
         m = _PLACE_PREFIX.search(out)
         if m:
             out = out[: m.start(2)] + " ".join(p[:1].upper() + p[1:] for p in m.group(2).split())
+    out = proper_case(out)
     return out[:1].upper() + out[1:]
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "task_visibility_q",
     "tasks_visible_to",
     "user_organization_ids",
+    "user_roles",
 ]
 
 
@@ -30,13 +31,29 @@ def user_organization_ids(user, *, roles: tuple[str, ...] | None = None) -> list
         return []
     if not roles and getattr(user, "_tracker_org_ids", None) is not None:
         return user._tracker_org_ids
+    if not roles:
+        user._tracker_org_ids = list(user_roles(user))
+        return user._tracker_org_ids
     memberships = models.Membership.objects.filter(user=user, organization__is_active=True)
     if roles:
         memberships = memberships.filter(role__in=roles)
-    ids = list(memberships.values_list("organization_id", flat=True))
-    if not roles:
-        user._tracker_org_ids = ids
-    return ids
+    return list(memberships.values_list("organization_id", flat=True))
+
+
+def user_roles(user) -> dict[int, str]:
+    """{organization id: role} of the user's active memberships, kept on the user object,
+    that is for one request (the menu, the list and the permissions all ask)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_tracker_roles", None)
+    if cached is None:
+        cached = dict(
+            models.Membership.objects.filter(user=user, organization__is_active=True).values_list(
+                "organization_id", "role"
+            )
+        )
+        user._tracker_roles = cached
+    return dict(cached)
 
 
 def task_visibility_q(org_ids: list[int], *, user_id: int | None = None) -> Q:

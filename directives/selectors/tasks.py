@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from directives import models
 from directives.domain.periods import Period
 from directives.domain.status import Rates, Standing, rates_of
 from directives.domain.text import fold_text
-from directives.selectors.scoping import directives_visible_to, tasks_visible_to, user_organization_ids
+from directives.selectors.scoping import directives_visible_to, tasks_visible_to, user_organization_ids, user_roles
 from directives.selectors.standing import STANDING_CHOICES, standing_q, with_standing
 
 __all__ = [
@@ -30,6 +30,10 @@ __all__ = [
     "directive_list_for",
     "directive_rates",
     "directive_task_rows",
+    "followed_task_ids",
+    "followed_tasks",
+    "with_followed",
+    "saved_views",
     "fold_text",
     "home_groups",
     "task_list",
@@ -62,15 +66,6 @@ def organizations_in_view(user) -> QuerySet[models.Organization]:
         | Q(pk__in=tasks.values("lead_id"))
         | Q(pk__in=tasks.values("directive__issuer_id"))
         | Q(pk__in=supported)
-    )
-
-
-def user_roles(user) -> dict[int, str]:
-    """{organization id: role} of the user's active memberships."""
-    if not user.is_authenticated:
-        return {}
-    return dict(
-        models.Membership.objects.filter(user=user, organization__is_active=True).values_list("organization_id", "role")
     )
 
 
@@ -112,6 +107,7 @@ def task_list(
     year: int | None = None,
     q: str = "",
     sort: str = "deadline",
+    followed: bool = False,
 ) -> QuerySet[models.Task]:
     """The tasks the user may read, filtered, annotated with `standing` at `cutoff` (today by
     default), with directive, issuer, lead and supporters loaded in a fixed number of queries."""
@@ -120,6 +116,12 @@ def task_list(
     pk = getattr
     if directive:
         qs = qs.filter(directive_id=pk(directive, "pk", directive))
+    if followed:
+        qs = qs.filter(pk__in=models.TaskFollow.objects.filter(user=user).values("task_id"))
+    if org == "mine":
+        # "Đơn vị tôi": the tasks the user's organizations lead (role=lead), support, or either.
+        org = None
+        role = role or "any"
     org_id = pk(org, "pk", org) if org else None
     if org_id:
         if role == "lead":
@@ -131,14 +133,15 @@ def task_list(
                 Q(lead_id=org_id)
                 | Q(pk__in=models.Task.supporters.through.objects.filter(organization_id=org_id).values("task_id"))
             )
-    elif role in ("lead", "support"):
+    elif role in ("lead", "support", "any"):
         mine = my_organization_ids(user)
+        supported = models.Task.supporters.through.objects.filter(organization_id__in=mine).values("task_id")
         if role == "lead":
             qs = qs.filter(lead_id__in=mine)
+        elif role == "support":
+            qs = qs.filter(pk__in=supported)
         else:
-            qs = qs.filter(
-                pk__in=models.Task.supporters.through.objects.filter(organization_id__in=mine).values("task_id")
-            )
+            qs = qs.filter(Q(lead_id__in=mine) | Q(pk__in=supported))
     if standings:
         cond = Q()
         for code in standings:
@@ -273,3 +276,32 @@ def directive_task_rows(user, directive: models.Directive, *, cutoff: date | Non
 
 def directive_rates(tasks: list[models.Task]) -> Rates:
     return rates_of(t.standing for t in tasks)
+
+
+def followed_tasks(user, *, cutoff: date | None = None) -> QuerySet[models.Task]:
+    """The tasks the user follows and may still see (as `task_list` rows, due soonest first).
+    Reminder digests and the inbox may include them too."""
+    if not user.is_authenticated:
+        return models.Task.objects.none()
+    followed = models.TaskFollow.objects.filter(user=user).values("task_id")
+    return task_list(user, cutoff=cutoff).filter(pk__in=followed)
+
+
+def with_followed(qs: QuerySet[models.Task], user) -> QuerySet[models.Task]:
+    """Annotate `is_followed` (whether the user follows each task) in the same query."""
+    return qs.annotate(is_followed=Exists(models.TaskFollow.objects.filter(user=user, task_id=OuterRef("pk"))))
+
+
+def followed_task_ids(user, task_ids) -> set[int]:
+    """Which of these tasks the user follows (one query for a page of the list)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        models.TaskFollow.objects.filter(user=user, task_id__in=list(task_ids)).values_list("task_id", flat=True)
+    )
+
+
+def saved_views(user) -> QuerySet[models.SavedView]:
+    if not user.is_authenticated:
+        return models.SavedView.objects.none()
+    return models.SavedView.objects.filter(user=user).order_by("name", "id")

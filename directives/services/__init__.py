@@ -12,6 +12,7 @@ from directives.importing.services import ImportResult, directive_import, import
 from directives.services.access import *  # noqa: E402, F403
 from directives.services.core import *  # noqa: F403
 from directives.services.core import require  # noqa: F401
+from directives.services.desk import *  # noqa: E402, F403
 from directives.services.documents import *  # noqa: E402, F403
 from directives.services.oversight import *  # noqa: E402, F403
 from directives.services.passdown import *  # noqa: E402, F403

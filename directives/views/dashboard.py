@@ -213,7 +213,7 @@ def dashboard_context(request) -> dict:
             "previous": link(p, "overdue"),
         },
     ]
-    standing_rows = [{"label": label, "cell": link(h, code)} for code, label in STANDING_CHOICES]
+    standing_rows = [{"code": code, "label": label, "cell": link(h, code)} for code, label in STANDING_CHOICES]
     standing_chart = charts.bar_chart(
         [
             charts.Bar(str(r["label"]), h.get(code), r["cell"].url)
@@ -272,6 +272,7 @@ def dashboard_context(request) -> dict:
         ],
         series=series,
         title=_("Nhiệm vụ theo quý của thời hạn"),
+        styles=(0, 1, 2, 4),  # the standings' colours: overdue is red here as in the standing chart
     )
     quarters = [{"row": q, "label": q.period.label(), **rate_cells(q.counts)} for q in data.by_quarter]
     targets = []

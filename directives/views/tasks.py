@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from directives import models, permissions, selectors, services
 from directives.domain.periods import Period, format_number_vi, format_percent_vi
-from directives.filters import TaskFilter
+from directives.filters import BAR, MORE, TaskFilter, period_name
 from directives.forms import (
     DirectiveEditForm,
     ExtensionDecisionForm,
@@ -47,10 +47,21 @@ def _standing_labels() -> dict[str, str]:
 def home(request):
     today = timezone.localdate()
     groups = selectors.home_groups(request.user, cutoff=today)
+    followed = list(selectors.followed_tasks(request.user, cutoff=today)[:100])
+    for task in followed:
+        task.is_followed = True
     return render(
         request,
         "directives/home.html",
-        {"groups": groups, "today": today, "total": sum(g.count for g in groups)},
+        {
+            "groups": groups,
+            "today": today,
+            "total": sum(g.count for g in groups),
+            "followed": followed,
+            "labels": _standing_labels(),
+            "has_membership": bool(selectors.user_roles(request.user)),
+            "can_import": permissions.can_import(request.user, selectors.user_roles(request.user)),
+        },
     )
 
 
@@ -69,7 +80,7 @@ def _task_filter(request) -> tuple[TaskFilter, dict]:
 @require_GET
 def task_list(request):
     filterset, params = _task_filter(request)
-    tasks = selectors.task_list(request.user, **params)
+    tasks = selectors.with_followed(selectors.task_list(request.user, **params), request.user)
     paginator = Paginator(tasks, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -84,10 +95,31 @@ def task_list(request):
         order = ("descending" if current.startswith("-") else "ascending") if active else "none"
         return {"url": "?" + q.urlencode(), "active": active, "aria": order}
 
+    roles = selectors.user_roles(request.user)
+    rows = list(page.object_list)
+    here = sorted((k, v) for k, vs in query.lists() for v in vs if v and k != "sort")
+
+    def quick_link(label, q: str) -> tuple:
+        """One click each; marked current when it is exactly the list's filter."""
+        return (label, q, here == sorted(tuple(p.split("=", 1)) for p in q.split("&")))
+
+    quick = [
+        quick_link(_("Đơn vị tôi"), "org=mine"),
+        quick_link(_("Đơn vị tôi chủ trì"), "org=mine&role=lead"),
+        quick_link(_("Quá hạn"), "org=mine&standing=overdue"),
+        quick_link(_("Đang theo dõi"), "followed=1"),
+    ]
     return render(
         request,
         "directives/task_list.html",
         {
+            "rows": rows,
+            "quick": quick,
+            "bar_fields": [filterset.form[name] for name in BAR if name != "standing"],
+            "more_fields": [filterset.form[name] for name in MORE],
+            "more_open": filterset.more_active(),
+            "can_bulk": request.user.is_superuser or any(r in permissions.ACTING for r in roles.values()),
+            "status_choices": models.Task.Status.choices,
             "sort_links": {key: sort_link(key) for key in ("directive", "path", "lead", "deadline", "status")},
             "filter": filterset,
             "form": filterset.form,
@@ -167,7 +199,7 @@ def _decorate_targets(request, targets, roles, bound=None) -> None:
         target.summary = f"{achieved}/{total} {target.unit} ({format_percent_vi(target.percent)})"
         target.history = [
             {
-                "label": s.period.label(),
+                "label": period_name(s.period),
                 "value": f"{format_number_vi(s.achieved, digits)}/{format_number_vi(s.total, digits)}",
                 "note": s.note,
             }
@@ -189,7 +221,7 @@ def _task_context(request, task: models.Task, **forms) -> dict:
     period = None
     if task.deadline_period:
         try:
-            period = Period.from_code(task.deadline_period).label()
+            period = period_name(Period.from_code(task.deadline_period))
         except ValueError:
             period = None
     targets = list(task.targets.select_related("task", "directive").prefetch_related("snapshots"))
@@ -212,6 +244,7 @@ def _task_context(request, task: models.Task, **forms) -> dict:
         "targets": targets,
         "today": today,
         **oversight.task_context(request, task, roles, forms),
+        "is_followed": models.TaskFollow.objects.filter(user=request.user, task=task).exists(),
     }
 
 
@@ -410,7 +443,7 @@ def _directive_context(request, directive: models.Directive, target_form=None) -
         "targets": targets,
         "labels": _standing_labels(),
         "today": today,
-        "period_label": directive.period_obj.label() if directive.period else "",
+        "period_label": period_name(directive.period_obj) if directive.period else "",
         "can_edit": permissions.can_edit_directive(request.user, directive, roles),
     }
 

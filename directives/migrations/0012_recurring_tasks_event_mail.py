@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0010_document_job'),
+        ('directives', '0011_saved_views_follows'),
     ]
 
     operations = [
