@@ -67,11 +67,11 @@ class RankingRow:
 
 
 def _counts(prefix: str, cutoff: date) -> dict:
-    finished = standing_q(cutoff, Standing.DONE_ON_TIME, prefix) | standing_q(cutoff, Standing.DONE_LATE, prefix)
+    finished = standing_q(cutoff, Standing.DONE_ON_TIME, Standing.DONE_LATE, prefix=prefix)
     return {
         "counted": Count("pk"),
         "finished": Count("pk", filter=finished),
-        "on_time": Count("pk", filter=standing_q(cutoff, Standing.DONE_ON_TIME, prefix)),
+        "on_time": Count("pk", filter=standing_q(cutoff, Standing.DONE_ON_TIME, prefix=prefix)),
     }
 
 

@@ -179,7 +179,8 @@ def test_the_benchmark_command_prints_one_json_line_with_the_keys(db):
     ]:
         assert key in result
     assert not [key for key in result if key.endswith("_error")], result
-    assert result["tasks"] == 200 and result["dashboard_queries"] <= 10
+    # 11: the figures, plus the completions waiting for verification (issue 13) since the merge.
+    assert result["tasks"] == 200 and result["dashboard_queries"] <= 11
     again = io.StringIO()
     call_command("benchmark", tasks=200, json=True, skip="parser,reminders", stdout=again)
     assert json.loads(again.getvalue().strip().splitlines()[-1])["data_built"] is False

@@ -3,9 +3,11 @@ that creates each occurrence ahead of time, once."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -103,9 +105,16 @@ def test_each_occurrence_is_reported_and_counted_on_its_own(series):
     occurrence = series.occurrences.get()
     user = UserFactory(username="sonv")
     MembershipFactory(user=user, organization=series.lead)
-    services.task_report_progress(
-        task=series, author=user, organization=series.lead, status="done", percent=100, completed_on=date(2026, 6, 10)
-    )
+    # The report is made on the day of completion: a figure at a cut-off reads only the reports made by then.
+    with time_machine.travel(datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        services.task_report_progress(
+            task=series,
+            author=user,
+            organization=series.lead,
+            status="done",
+            percent=100,
+            completed_on=date(2026, 6, 10),
+        )
     rows = selectors.directive_task_rows(user, series.directive, cutoff=date(2026, 9, 20))
     rates = selectors.directive_rates(rows)
     assert (rates.counted, rates.finished, rates.overdue) == (2, 1, 1)
