@@ -7,14 +7,16 @@ stay fast at 100k tasks.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, FloatField, Q
+from django.db.models import Count, FloatField
 from django.db.models.functions import Cast, ExtractYear, NullIf
+from django.db.models.lookups import Exact, In
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives import models, reports, selectors, services
+from directives import exports, models, selectors, services
 from directives.domain.periods import format_date_vi, format_percent_vi
+from directives.domain.status import rate
 from directives.login import AdminLoginForm
 
 
@@ -26,7 +28,9 @@ class MembershipInline(admin.TabularInline):
 
 class TaskRatesMixin:
     """Changelist columns: tasks (cancelled left out), completion and on-time rates today,
-    annotated on the changelist query itself (one query, sortable), never per row."""
+    counted on the changelist query itself (one query, sortable), never per row. The counts
+    come from the one standing rule (`selectors.standing_case`); the shown rates from
+    `domain.status.rate`; the SQL ratios are only the columns' sort keys."""
 
     rates_prefix = "tasks__"
 
@@ -37,10 +41,13 @@ class TaskRatesMixin:
             return qs
         today, p = timezone.localdate(), self.rates_prefix
         pk = f"{p}pk"
+        qs, standing = selectors.standing_case(qs, today, prefix=p)  # the one rule, at today
+        counted = [c for c in selectors.STANDING_CODES if c != "cancelled"]
+        finished = ["done_on_time", "done_late"]
         return qs.annotate(
-            n_tasks=Count(pk, filter=~Q(**{f"{p}status": "cancelled"})),
-            n_finished=Count(pk, filter=selectors.finished_by_q(today, p) & ~Q(**{f"{p}status": "cancelled"})),
-            n_on_time=Count(pk, filter=selectors.standing_q(today, "done_on_time", p)),
+            n_tasks=Count(pk, filter=In(standing, counted)),
+            n_finished=Count(pk, filter=In(standing, finished)),
+            n_on_time=Count(pk, filter=Exact(standing, "done_on_time")),
         ).annotate(
             completion_rate=Cast("n_finished", FloatField()) * 100 / NullIf(Cast("n_tasks", FloatField()), 0.0),
             on_time_rate=Cast("n_on_time", FloatField()) * 100 / NullIf(Cast("n_finished", FloatField()), 0.0),
@@ -52,11 +59,11 @@ class TaskRatesMixin:
 
     @admin.display(description=_("tỷ lệ hoàn thành"), ordering="completion_rate")
     def completion_rate_display(self, obj):
-        return format_percent_vi(getattr(obj, "completion_rate", None))
+        return format_percent_vi(rate(getattr(obj, "n_finished", 0) or 0, getattr(obj, "n_tasks", 0) or 0))
 
     @admin.display(description=_("tỷ lệ đúng hạn"), ordering="on_time_rate")
     def on_time_rate_display(self, obj):
-        return format_percent_vi(getattr(obj, "on_time_rate", None))
+        return format_percent_vi(rate(getattr(obj, "n_on_time", 0) or 0, getattr(obj, "n_finished", 0) or 0))
 
 
 RATE_COLUMNS = ["tasks_count", "completion_rate_display", "on_time_rate_display"]
@@ -274,7 +281,7 @@ class DirectiveAdmin(HistoryGuardMixin, TaskRatesMixin, admin.ModelAdmin):
                 "on_time_rate": format_percent_vi(c.on_time_rate),
                 "standings": [(label, c.get(code)) for code, label in selectors.STANDING_CHOICES],
                 "targets": [
-                    (t.label, reports.target_text(t.achieved, t.total, t.unit, t.percent)) for t in figures.targets
+                    (t.label, exports.target_text(t.achieved, t.total, t.unit, t.percent)) for t in figures.targets
                 ],
             }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -102,7 +102,10 @@ class TaskFilter(django_filters.FilterSet):
         empty_label=_("Mọi vai trò"),
     )
     standing = django_filters.MultipleChoiceFilter(
-        label=_("Tình trạng"), choices=selectors.STANDING_CHOICES, method=_noop, widget=forms.SelectMultiple
+        label=_("Tình trạng"),
+        choices=[*selectors.STANDING_CHOICES, selectors.DUE_SOON_CHOICE],
+        method=_noop,
+        widget=forms.SelectMultiple,
     )
     cutoff = django_filters.DateFilter(label=_("Tính đến ngày"), input_formats=DATE_INPUT_FORMATS, method=_noop)
     period = PeriodFilter(label=_("Kỳ (thời hạn trong kỳ)"), method=_noop)

@@ -21,8 +21,11 @@ from django.utils.translation import pgettext_lazy
 
 from directives.domain import dates
 from directives.domain.periods import Period
-from directives.domain.status import Standing, standing_at
+from directives.domain.status import DUE_SOON_DAYS, Standing, TaskState, standing_of
 from directives.domain.text import fold_text
+
+# The choices of Organization.due_soon_days (a fixed set, so that SQL can test each without a lookup).
+DUE_SOON_CHOICES = (3, 5, 7, 10, 14, 15, 30)
 
 
 def validate_period_code(value: str) -> None:
@@ -154,6 +157,12 @@ class Organization(TimeStamped):
             "Báo cáo “hoàn thành” nhiệm vụ của các văn bản do cơ quan ban hành chỉ được tính khi "
             "cán bộ quản lý của cơ quan xác nhận."
         ),
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("sắp đến hạn trong (ngày)"),
+        choices=[(n, str(n)) for n in DUE_SOON_CHOICES],
+        default=DUE_SOON_DAYS,
+        help_text=_("Nhiệm vụ do cơ quan này giao, chưa hoàn thành và còn số ngày này đến hạn là “sắp đến hạn”."),
     )
     wants_support_digest = models.BooleanField(
         _("nhận bản tin phối hợp"),
@@ -476,6 +485,13 @@ class Task(Searchable, TimeStamped):
         related_name="+",
         help_text=_("Nhiệm vụ do cơ quan cấp trên (chủ trì nhiệm vụ cha) giao cho cấp dưới."),
     )
+    completion_deadline = models.DateField(
+        _("thời hạn khi hoàn thành"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Thời hạn có hiệu lực vào ngày hoàn thành (gia hạn duyệt sau ngày đó không tính)."),
+    )
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -520,19 +536,26 @@ class Task(Searchable, TimeStamped):
     def deadline_period_obj(self) -> Period | None:
         return Period.from_code(self.deadline_period) if self.deadline_period else None
 
-    def standing(self, cutoff: date) -> Standing:
-        return standing_at(
-            cutoff=cutoff,
+    @property
+    def state(self) -> TaskState:
+        """The task's current state, as the standing rule reads it."""
+        return TaskState(
+            status=self.status,
+            progress=self.progress,
+            completed_on=self.completed_on,
             deadline=self.deadline,
-            completed_on=self.completed_on if self.status == self.Status.DONE else None,
-            cancelled=self.status == self.Status.CANCELLED,
-            started=self.status != self.Status.NOT_STARTED or self.progress > 0,
+            completion_deadline=self.completion_deadline,
         )
 
     def delete(self, *args, **kwargs):
         """Refused when this task or one of its subtasks has a history (see `tasks_with_history`)."""
         refuse_deleting_history(Task.objects.filter(pk__in=task_subtree_ids([self.pk])))
         return super().delete(*args, **kwargs)
+
+    def standing(self, cutoff: date) -> Standing:
+        """The standing at `cutoff` of the task's *current* state (for its state at a past
+        date, with its history, use `selectors.standing`)."""
+        return standing_of(self.state, cutoff)
 
     def clean(self) -> None:
         errors = _date_errors(deadline=self.deadline, completed_on=self.completed_on)
@@ -554,6 +577,55 @@ class Task(Searchable, TimeStamped):
                 errors["recurrence_month"] = _("Tháng đến hạn vượt quá số tháng của kỳ.")
         if errors:
             raise ValidationError(errors)
+
+
+class TaskChange(models.Model):
+    """The state a task had until `made_at`, when a progress report of its lead or an approved
+    extension changed it: the task's history, as the standing at a past date reads it.
+
+    A task's changes form a chain (`previous_at` = the `made_at` of the change before it, NULL for
+    the first), so that "the first change made after the day C" is one indexed condition:
+    `made_at >= C+1 00:00 AND (previous_at < C+1 00:00 OR previous_at IS NULL)`. Written by the
+    services only (`services.core.task_change_record`), never edited.
+    """
+
+    class Cause(models.TextChoices):
+        REPORT = "report", _("Báo cáo tiến độ")
+        EXTENSION = "extension", _("Gia hạn")
+        EDIT = "edit", _("Chỉnh sửa")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
+    made_at = models.DateTimeField(_("thời gian"))
+    previous_at = models.DateTimeField(null=True, blank=True)
+    cause = models.CharField(_("lý do"), max_length=16, choices=Cause.choices)
+    status = models.CharField(_("trạng thái trước"), max_length=16, choices=Task.Status.choices)
+    progress = models.PositiveSmallIntegerField(_("tiến độ trước (%)"), default=0)
+    completed_on = models.DateField(_("ngày hoàn thành trước"), null=True, blank=True)
+    deadline = models.DateField(_("thời hạn trước"), null=True, blank=True)
+    completion_deadline = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi của nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "thay đổi của nhiệm vụ")
+        ordering = ["task_id", "made_at"]
+        constraints = [models.UniqueConstraint(fields=["task", "made_at"], name="taskchange_unique_task_made_at")]
+        indexes = [
+            # The figures at a past cut-off: the changes made after it (selectors.standing).
+            models.Index(fields=["made_at", "previous_at"], name="taskchange_made_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.made_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def before(self) -> TaskState:
+        return TaskState(
+            status=self.status,
+            progress=self.progress,
+            completed_on=self.completed_on,
+            deadline=self.deadline,
+            completion_deadline=self.completion_deadline,
+        )
 
 
 class Target(TimeStamped):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 
 from directives import models
 from directives.domain.text import fold_text
@@ -58,6 +59,26 @@ def bench_ready(n_tasks: int) -> bool:
     )
 
 
+def foreign_data() -> str:
+    """What the database holds besides benchmark rows ("" when nothing): a real tracker's data."""
+    from directives.bench.reminders import TAG
+
+    directives = models.Directive.objects.exclude(number__startswith="BENCH-").count()
+    organizations = (
+        models.Organization.objects.exclude(name__startswith="Bench ")
+        .exclude(name__startswith=MARKER)
+        .exclude(name__startswith=TAG)
+        .count()
+    )
+    users = get_user_model().objects.exclude(username=SUPERUSER).count()
+    parts = [
+        f"{n} {what}"
+        for n, what in ((directives, "directives"), (organizations, "organizations"), (users, "users"))
+        if n
+    ]
+    return ", ".join(parts)
+
+
 def bench_clear() -> None:
     """Delete the bench rows (raw deletes in dependency order: no per-row cascade collection)."""
     directives = models.Directive.objects.filter(number__startswith="BENCH-")
@@ -65,6 +86,7 @@ def bench_clear() -> None:
     with transaction.atomic():
         for qs in [
             models.ProgressReport.objects.filter(task__in=tasks),
+            models.TaskChange.objects.filter(task__in=tasks),
             models.TaskEvent.objects.filter(task__in=tasks),
             models.Notification.objects.filter(task__in=tasks),
             models.ExtensionRequest.objects.filter(task__in=tasks),
@@ -80,11 +102,113 @@ def bench_clear() -> None:
             name__startswith=MARKER
         )
         models.Organization.objects.filter(pk__in=list(orgs.values_list("pk", flat=True))).delete()
+    analyze()
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load or delete (PostgreSQL): stale ones make the
+    next size's deletes and plans take minutes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _batches(rows, model, **kwargs):
     for i in range(0, len(rows), BATCH):
         model.objects.bulk_create(rows[i : i + BATCH], batch_size=BATCH, **kwargs)
+
+
+def _at(d: date, hour: int = 9) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time(hour)))
+
+
+def _history(tasks, directives, rng) -> tuple[int, int, int]:
+    """Each task's history, dated: 5 reports from a few weeks after its directive's issue on (the
+    last one says the task's current state, made a few days after its completion when done),
+    an approved extension for 1 task in 20, and the chain of changes (`TaskChange`) that
+    `task_report_progress` and `extension_decide` would have kept."""
+    issued = {d.pk: d.issued_on for d in directives}
+    now = timezone.localdate()
+    reports, changes, extensions = [], [], []
+    n_reports = n_changes = 0
+    for t in tasks:
+        start = issued[t.directive_id] + timedelta(days=rng.randrange(5, 40))
+        step = timedelta(days=rng.randrange(10, 45))
+        times = [start + k * step for k in range(REPORTS_PER_TASK - 1)]
+        last = times[-1] + step
+        if t.completed_on:
+            last = max(times[-1] + timedelta(days=1), t.completed_on + timedelta(days=rng.randrange(0, 10)))
+        times.append(min(last, now))
+        states = [("not_started", 0, None)] + [("in_progress", 20 * k, None) for k in range(1, REPORTS_PER_TASK - 1)]
+        states.append((t.status, t.progress, t.completed_on))
+        events = [(_at(d), "report", st) for d, st in zip(times, states, strict=True)]
+        for status, percent, completed_on in states:  # (created_at is set on insert: not read here)
+            reports.append(
+                models.ProgressReport(
+                    task_id=t.pk,
+                    organization_id=t.lead_id,
+                    status=status,
+                    percent=percent,
+                    completed_on=completed_on,
+                    note="Báo cáo tiến độ",
+                )
+            )
+        first_deadline = t.deadline
+        if t.deadline and rng.random() < 0.05:
+            first_deadline = t.deadline - timedelta(days=rng.randrange(30, 120))
+            decided = min(first_deadline + timedelta(days=rng.randrange(-20, 10)), now)
+            extensions.append(
+                models.ExtensionRequest(
+                    task_id=t.pk,
+                    organization_id=t.lead_id,
+                    previous_deadline=first_deadline,
+                    requested_deadline=t.deadline,
+                    reason="Chờ số liệu",
+                    state=models.ExtensionRequest.State.APPROVED,
+                    decided_at=_at(decided, 15),
+                )
+            )
+            events.append((_at(decided, 15), "extension", t.deadline))
+            if t.completed_on and t.completed_on < decided:
+                t.completion_deadline = first_deadline
+        events.sort(key=lambda e: e[0])
+        state = ("not_started", False, None, first_deadline)
+        previous_at = None
+        for at, kind, value in events:
+            if kind == "report":
+                new = (value[0], value[1] > 0, value[2], state[3])
+            else:
+                new = (*state[:3], value)
+            if new == state:
+                continue
+            changes.append(
+                models.TaskChange(
+                    task_id=t.pk,
+                    made_at=at,
+                    previous_at=previous_at,
+                    cause=kind,
+                    status=state[0],
+                    progress=20 if state[1] else 0,
+                    completed_on=state[2],
+                    deadline=state[3],
+                )
+            )
+            previous_at, state = at, new
+        if len(reports) >= BATCH:
+            n_reports += len(reports)
+            n_changes += len(changes)
+            _batches(reports, models.ProgressReport)
+            _batches(changes, models.TaskChange)
+            reports, changes = [], []
+    n_reports += len(reports)
+    n_changes += len(changes)
+    _batches(reports, models.ProgressReport)
+    _batches(changes, models.TaskChange)
+    _batches(extensions, models.ExtensionRequest)
+    models.Task.objects.bulk_update(
+        [t for t in tasks if t.completion_deadline], ["completion_deadline"], batch_size=BATCH
+    )
+    return n_reports, n_changes, len(extensions)
 
 
 def bench_build(n_tasks: int, *, fresh: bool = False, log=print) -> bool:
@@ -166,26 +290,8 @@ def bench_build(n_tasks: int, *, fresh: bool = False, log=print) -> bool:
                     links.append(Link(task_id=t.pk, organization_id=org.pk))
         _batches(links, Link)
         log(f"bench: {len(links)} supporting links")
-        statuses = [models.Task.Status.NOT_STARTED, models.Task.Status.IN_PROGRESS]
-        reports = []
-        for t in tasks:
-            for k in range(REPORTS_PER_TASK):
-                last = k == REPORTS_PER_TASK - 1
-                reports.append(
-                    models.ProgressReport(
-                        task_id=t.pk,
-                        organization_id=t.lead_id,
-                        status=t.status if last else statuses[k > 0],
-                        percent=t.progress if last else min(20 * k, 90),
-                        completed_on=t.completed_on if last else None,
-                        note=f"Báo cáo lần {k + 1}",
-                    )
-                )
-            if len(reports) >= BATCH:
-                _batches(reports, models.ProgressReport)
-                reports = []
-        _batches(reports, models.ProgressReport)
-        log(f"bench: {len(tasks) * REPORTS_PER_TASK} progress reports")
+        n_reports, n_changes, n_extensions = _history(tasks, directives, rng)
+        log(f"bench: {n_reports} progress reports, {n_changes} changes, {n_extensions} extensions")
         targets = models.Target.objects.bulk_create(
             [
                 models.Target(
@@ -217,7 +323,5 @@ def bench_build(n_tasks: int, *, fresh: bool = False, log=print) -> bool:
         _batches(snapshots, models.TargetSnapshot)
         log(f"bench: {len(targets)} targets, {len(snapshots)} snapshots")
         models.Organization.objects.create(name=f"{MARKER} {n_tasks}", is_active=False)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     return True

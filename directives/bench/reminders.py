@@ -23,12 +23,25 @@ ON = date(2021, 12, 24)
 
 
 def _cleanup() -> None:
+    """Raw deletes in dependency order (no per-row cascade collection), then fresh statistics."""
+    from directives.bench.data import analyze
+
     directives = models.Directive.objects.filter(number__startswith=TAG)
-    models.Notification.objects.filter(task__directive__in=directives).delete()
-    models.TaskEvent.objects.filter(task__directive__in=directives).delete()
-    models.Task.objects.filter(directive__in=directives).delete()
-    directives.delete()
-    models.Organization.objects.filter(name__startswith=TAG).delete()
+    tasks = models.Task.objects.filter(directive__in=directives)
+    with transaction.atomic():
+        for qs in [
+            models.Notification.objects.filter(task__in=tasks),
+            models.TaskEvent.objects.filter(task__in=tasks),
+            models.TaskChange.objects.filter(task__in=tasks),
+            models.ProgressReport.objects.filter(task__in=tasks),
+            models.ExtensionRequest.objects.filter(task__in=tasks),
+            models.Task.supporters.through.objects.filter(task__in=tasks),
+            tasks,
+            directives,
+        ]:
+            qs._raw_delete(qs.db)
+        models.Organization.objects.filter(name__startswith=TAG).delete()
+    analyze()
 
 
 @transaction.atomic
@@ -69,6 +82,9 @@ def plan_benchmark(n_tasks: int = 100_000) -> dict:
     _cleanup()
     try:
         _make_tasks(n_tasks)
+        from directives.bench.data import analyze
+
+        analyze()
         started = time.perf_counter()
         planned = services.reminders_plan(on=ON)
         elapsed = time.perf_counter() - started

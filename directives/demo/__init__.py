@@ -147,27 +147,28 @@ def _history_for_seed(directive: models.Directive, reporters: dict[int, object])
         author = reporters.get(task.lead_id) or reporters[None]
         step = i % 5
         if step == 0:
-            report_on, status, percent, done_on = task.deadline - timedelta(days=16), "done", 100, None
+            report_on, status, percent = task.deadline - timedelta(days=16), "done", 100
         elif step == 1:
-            report_on, status, percent, done_on = task.deadline + timedelta(days=20), "done", 100, None
+            report_on, status, percent = task.deadline + timedelta(days=20), "done", 100
         elif step == 2:
-            report_on, status, percent, done_on = task.deadline - timedelta(days=40), "in_progress", 50, None
+            report_on, status, percent = task.deadline - timedelta(days=40), "in_progress", 50
         elif step == 3:
             continue  # not started
         else:
-            report_on, status, percent, done_on = task.deadline, "done", 100, task.deadline
-        report = services.task_report_progress(
+            report_on, status, percent = task.deadline, "done", 100
+        if directive.issued_on:
+            report_on = max(report_on, directive.issued_on + timedelta(days=1))
+        report_on = min(report_on, timezone.localdate())  # no report from the future
+        services.task_report_progress(
             task=task,
             author=author,
             organization=task.lead,
             status=status,
             percent=percent,
             note="Dữ liệu mẫu.",
-            completed_on=done_on or report_on,
+            completed_on=report_on,  # done on the day of the report (ignored unless done)
+            at=_aware(report_on),
         )
-        if directive.issued_on:
-            report_on = max(report_on, directive.issued_on + timedelta(days=1))
-        models.ProgressReport.objects.filter(pk=report.pk).update(created_at=_aware(report_on))
         models.TaskEvent.objects.filter(task=task, kind=models.TaskEvent.Kind.REPORTED).update(
             created_at=_aware(report_on)
         )

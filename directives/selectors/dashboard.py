@@ -1,6 +1,7 @@
 """Dashboard figures: a handful of aggregate queries whose number does not grow with the data.
 
-Every figure is a count of tasks by standing at a cut-off date (`standing_q`), grouped by
+Every figure is a count of tasks by standing at a cut-off date (`standing.standing_case`: the
+one database form of the rule, with each task's state at that date), grouped by
 nothing (headline), directive, organization and role, or quarter of deadline. Each query
 counts all standings at once with conditional `Count(filter=...)`.
 
@@ -22,13 +23,13 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from directives import models
 from directives.domain.periods import Period, last_quarters, quarter_of
-from directives.domain.status import Rates, Standing, rate
+from directives.domain.status import DUE_SOON, Rates, Standing, rates_from_counts
 from directives.selectors.scoping import tasks_visible_to
-from directives.selectors.standing import STANDING_CHOICES, standing_q
+from directives.selectors.standing import STANDING_CODES, exists_q, standing_case, standing_filter
 
 __all__ = [
     "OVERDUE_LIMIT",
@@ -43,12 +44,12 @@ __all__ = [
     "TargetRow",
     "dashboard_data",
     "dashboard_tasks",
+    "extended_count",
     "directive_figures",
 ]
 
 OVERDUE_LIMIT = 50
 QUARTERS = 8
-STANDING_CODES = [code for code, _label in STANDING_CHOICES]
 COUNTED_CODES = [c for c in STANDING_CODES if c != Standing.CANCELLED]
 FINISHED_CODES = [Standing.DONE_ON_TIME.value, Standing.DONE_LATE.value]
 WITHIN_CODES = [Standing.IN_PROGRESS.value, Standing.NOT_STARTED.value]
@@ -88,35 +89,24 @@ class Counts:
 
     @property
     def rates(self) -> Rates:
-        s = self.by_standing
-        on_time, late = s.get("done_on_time", 0), s.get("done_late", 0)
-        return Rates(
-            counted=self.get(*COUNTED_CODES),
-            finished=on_time + late,
-            on_time=on_time,
-            late=late,
-            in_progress=s.get("in_progress", 0),
-            not_started=s.get("not_started", 0),
-            overdue=s.get("overdue", 0),
-            no_deadline=s.get("no_deadline", 0),
-            cancelled=s.get("cancelled", 0),
-        )
+        """The rates, made by `domain.status.rates_from_counts` (the one place they are made)."""
+        return rates_from_counts(self.by_standing)
 
     @property
     def counted(self) -> int:
-        return self.get(*COUNTED_CODES)
+        return self.rates.counted
 
     @property
     def finished(self) -> int:
-        return self.get(*FINISHED_CODES)
+        return self.rates.finished
 
     @property
     def on_time(self) -> int:
-        return self.get("done_on_time")
+        return self.rates.on_time
 
     @property
     def late(self) -> int:
-        return self.get("done_late")
+        return self.rates.late
 
     @property
     def within(self) -> int:
@@ -124,19 +114,19 @@ class Counts:
 
     @property
     def overdue(self) -> int:
-        return self.get("overdue")
+        return self.rates.overdue
 
     @property
     def no_deadline(self) -> int:
-        return self.get("no_deadline")
+        return self.rates.no_deadline
 
     @property
     def completion_rate(self) -> float | None:
-        return rate(self.finished, self.counted)
+        return self.rates.completion_rate
 
     @property
     def on_time_rate(self) -> float | None:
-        return rate(self.on_time, self.finished)
+        return self.rates.on_time_rate
 
     def link_params(self, *codes: str) -> list[tuple[str, str]]:
         """Query parameters (as pairs: `standing` repeats) for the tasks of `codes` in this cell."""
@@ -190,44 +180,11 @@ class DashboardData:
     by_quarter: list[QuarterRow]
     targets: list[TargetRow]
     overdue: list[models.Task]
+    due_soon: Counts = field(default_factory=lambda: Counts(by_standing={}))
 
     @property
     def is_empty(self) -> bool:
         return not self.headline.get(*STANDING_CODES)
-
-
-def _count_aggregates(cutoff: date, prefix: str = "", key: str = "") -> dict[str, Count]:
-    """One conditional count per standing code, named `<key><code>`."""
-    pk = f"{prefix}pk" if prefix else "pk"
-    return {f"{key}{code}": Count(pk, filter=standing_q(cutoff, code, prefix)) for code in STANDING_CODES}
-
-
-def _counts(row: Mapping, params: dict[str, str], key: str = "") -> Counts:
-    return Counts(by_standing={c: row.get(f"{key}{c}") or 0 for c in STANDING_CODES}, params=params)
-
-
-def standing_rank(cutoff: date) -> Case:
-    """Each task's standing at `cutoff` as its index in `STANDING_CODES`: one nested CASE that
-    tests each column once, cheaper per row than `standing_expression`'s seven independent
-    conditions (tests/directives/test_dashboard_speed.py checks the two agree)."""
-    i = STANDING_CODES.index
-    return Case(
-        When(status="cancelled", then=Value(i(Standing.CANCELLED))),
-        When(
-            Q(status="done", completed_on__lte=cutoff),
-            then=Case(
-                When(
-                    Q(deadline__isnull=True) | Q(completed_on__lte=F("deadline")), then=Value(i(Standing.DONE_ON_TIME))
-                ),
-                default=Value(i(Standing.DONE_LATE)),
-            ),
-        ),
-        When(deadline__isnull=True, then=Value(i(Standing.NO_DEADLINE))),
-        When(deadline__lt=cutoff, then=Value(i(Standing.OVERDUE))),
-        When(Q(status="not_started", progress=0), then=Value(i(Standing.NOT_STARTED))),
-        default=Value(i(Standing.IN_PROGRESS)),
-        output_field=IntegerField(),
-    )
 
 
 def quarter_rank(quarters: list[Period]) -> Case:
@@ -246,14 +203,16 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
     supporting body at `cutoff`, and overall at `previous_cutoff`.
 
     Rows are (kind, key, standing rank, count), kind 0 = directive, 1 = lead, 2 = quarter,
-    3 = previous cut-off (key NULL), 4 = supporting body. The task selection (with the user's
+    3 = previous cut-off (key NULL), 4 = supporting body; a NULL rank (a task that does not count
+    at that cut-off: its directive not yet issued, say) is skipped by the caller. The task selection (with the user's
     visibility filter) is the ORM's SQL, used as a subquery. On PostgreSQL the first four are
     one pass over the tasks (GROUPING SETS); elsewhere a UNION ALL over a CTE.
     """
-    inner = (
-        tasks.order_by()
-        .annotate(_q=quarter_rank(quarters), _s=standing_rank(cutoff), _sp=standing_rank(previous_cutoff))
-        .values_list("pk", "directive_id", "lead_id", "_q", "_s", "_sp")
+    tasks = tasks.order_by().filter(exists_q(cutoff) | exists_q(previous_cutoff))
+    tasks, s = standing_case(tasks, cutoff, ranked=True)
+    tasks, sp = standing_case(tasks, previous_cutoff, ranked=True)
+    inner = tasks.annotate(_q=quarter_rank(quarters), _s=s, _sp=sp).values_list(
+        "pk", "directive_id", "lead_id", "_q", "_s", "_sp"
     )
     connection = connections[tasks.db]
     sql, params = inner.query.get_compiler(using=tasks.db).as_sql()
@@ -268,7 +227,8 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
         return (
             f"WITH t({cols}) AS NOT MATERIALIZED ({sql}) "
             "SELECT CASE WHEN GROUPING(d) = 0 THEN 0 WHEN GROUPING(lead) = 0 THEN 1 "
-            "WHEN GROUPING(q) = 0 THEN 2 ELSE 3 END, COALESCE(d, lead, q), COALESCE(s, sp), COUNT(*) "
+            "WHEN GROUPING(q) = 0 THEN 2 ELSE 3 END, COALESCE(d, lead, q), "
+            "CASE WHEN GROUPING(sp) = 0 THEN sp ELSE s END, COUNT(*) "
             "FROM t GROUP BY GROUPING SETS ((d, s), (lead, s), (q, s), (sp)) "
             f"UNION ALL {support}",
             [*params],
@@ -294,7 +254,9 @@ def _figure_counts(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarter
     with connections[tasks.db].cursor() as cursor:
         cursor.execute(sql, params)
         for kind, key, s, n in cursor:  # row by row: thousands of rows that need not live together
-            out[kind].setdefault(key, {})[STANDING_CODES[s]] = n
+            if s is not None:
+                by = out[kind].setdefault(key, {})
+                by[STANDING_CODES[s]] = by.get(STANDING_CODES[s], 0) + n
     return out
 
 
@@ -332,6 +294,16 @@ def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[models.Task]:
     if filters.year:
         qs = qs.filter(deadline__year=filters.year)
     return qs
+
+
+def extended_count(user, filters: DashboardFilters) -> int:
+    """How many of the tasks counted at the cut-off had an extension approved by then."""
+    from directives.selectors.standing import day_after
+
+    approved = models.ExtensionRequest.objects.filter(
+        state=models.ExtensionRequest.State.APPROVED, decided_at__lt=day_after(filters.cutoff)
+    )
+    return dashboard_tasks(user, filters).filter(exists_q(filters.cutoff), pk__in=approved.values("task_id")).count()
 
 
 def top_directive_ids(per_directive: dict[int, dict], limit: int | None) -> list[int]:
@@ -449,9 +421,14 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
 
     # 5. The overdue list, oldest deadline first.
     overdue = list(
-        tasks.filter(standing_q(cutoff, Standing.OVERDUE))
+        standing_filter(tasks, cutoff, [Standing.OVERDUE])
         .select_related("directive", "lead")
         .order_by("deadline", "directive_id", "position", "id")[:OVERDUE_LIMIT]
+    )
+    # 6. Due soon (Sắp đến hạn): a part of the within-the-deadline tasks.
+    due_soon = Counts(
+        by_standing={DUE_SOON: standing_filter(tasks, cutoff, [DUE_SOON]).count()},
+        params=base_params,
     )
     return DashboardData(
         filters=filters,
@@ -463,6 +440,7 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
         by_quarter=by_quarter,
         targets=targets,
         overdue=overdue,
+        due_soon=due_soon,
     )
 
 
@@ -474,6 +452,10 @@ class DirectiveFigures:
 
 def directive_figures(user, directive: models.Directive, *, cutoff: date) -> DirectiveFigures:
     """One directive's counts by standing at `cutoff` (one aggregate query) and its targets."""
-    row = tasks_visible_to(user).filter(directive=directive).aggregate(**_count_aggregates(cutoff))
+    qs, standing = standing_case(tasks_visible_to(user).filter(directive=directive), cutoff)
+    rows = qs.order_by().annotate(_s=standing).values_list("_s").annotate(n=Count("pk"))
     params = {"cutoff": cutoff.isoformat(), "directive": str(directive.pk)}
-    return DirectiveFigures(counts=_counts(row, params), targets=list(directive.targets.order_by("id")))
+    by = {code: n for code, n in rows if code is not None}
+    return DirectiveFigures(
+        counts=Counts(by_standing={**_zero(), **by}, params=params), targets=list(directive.targets.order_by("id"))
+    )

@@ -16,7 +16,7 @@ subqueries), whatever the data size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from directives import models
 from directives.domain.status import Standing
 from directives.selectors.scoping import tasks_visible_to
-from directives.selectors.standing import standing_q
+from directives.selectors.standing import due_soon_q, standing_q
 
 __all__ = [
     "DUE_SOON_DAYS",
@@ -98,12 +98,9 @@ def inbox_roles(user) -> InboxRoles:
     return roles
 
 
-def _open_q(today: date) -> Q:
-    return standing_q(today, Standing.IN_PROGRESS) | standing_q(today, Standing.NOT_STARTED)
-
-
 def _due_soon_q(today: date) -> Q:
-    return _open_q(today) & Q(deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    """Due soon: the one rule's (`selectors.standing.due_soon_q`: the issuer's `due_soon_days`)."""
+    return due_soon_q(today)
 
 
 def _overdue_q(today: date) -> Q:

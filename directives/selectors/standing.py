@@ -1,21 +1,58 @@
-"""The two-axis standing of tasks at a cut-off date, as a SQL expression.
+"""The database form of the standing rule (`directives.domain.status`): one SQL CASE.
 
-`standing_expression(cutoff)` computes in the database exactly what
-`directives.domain.status.standing_at` computes in Python (tests/directives/
-test_selectors_standing.py checks the two agree on every case), so that lists can
-filter by it and dashboards can count by it in one aggregate query.
+Everything that counts or filters tasks by standing in SQL goes through here: the task list and
+its filters, the dashboard and its exports, the directive page, the admin's rate columns, the
+reminder sweep's open tasks and the benchmark's floor. tests/directives/test_standing_property.py
+checks, with hypothesis, that this CASE gives what `domain.status` gives on random tasks,
+histories and cut-offs, on SQLite and PostgreSQL.
+
+The truth as of a date C, in SQL:
+
+- which tasks count (`exists_q`): directive issued on or before C (or without an issue date),
+  task added by C and not retired by C;
+- a task's state at C: the state kept by the first change made after the day C
+  (`models.TaskChange`, joined with a `FilteredRelation` on one indexed condition), else its
+  current columns. A cut-off of today or later needs no join;
+- the standing: `standing_case`, one nested CASE over those columns, NULL for a task that does
+  not count at C. `ranked=True` gives the index in `STANDING_CODES` (the dashboard's compact
+  form), else the code.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import In, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives.domain.status import Standing
+from directives.domain.status import DUE_SOON, DUE_SOON_DAYS, WITHIN, Standing
 
-__all__ = ["STANDING_CHOICES", "finished_by_q", "standing_expression", "standing_q", "with_standing"]
+__all__ = [
+    "DUE_SOON_CHOICE",
+    "STANDING_CHOICES",
+    "STANDING_CODES",
+    "as_of",
+    "day_after",
+    "due_soon_q",
+    "exists_q",
+    "standing_case",
+    "standing_filter",
+    "standing_q",
+    "with_standing",
+]
 
 STANDING_CHOICES = [
     (Standing.DONE_ON_TIME.value, _("Hoàn thành đúng hạn")),
@@ -26,47 +63,176 @@ STANDING_CHOICES = [
     (Standing.NO_DEADLINE.value, _("Không có thời hạn")),
     (Standing.CANCELLED.value, _("Tạm dừng / Hủy")),
 ]
+STANDING_CODES = [code for code, _label in STANDING_CHOICES]
+# The list filter's extra choice: a part of "within the deadline", not a cell of the table.
+DUE_SOON_CHOICE = (DUE_SOON, _("Sắp đến hạn"))
+
+STATE_FIELDS = ("status", "progress", "completed_on", "deadline", "completion_deadline")
 
 
-def finished_by_q(cutoff: date, prefix: str = "") -> Q:
-    """Finished at the cut-off: done, with a completion date on or before it."""
-    return Q(**{f"{prefix}status": "done", f"{prefix}completed_on__lte": cutoff})
+def day_after(cutoff: date) -> datetime:
+    """The first moment after the day `cutoff`, in the active time zone: a change made at or
+    after it was made after the cut-off."""
+    return timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
 
 
-def standing_q(cutoff: date, standing: str, prefix: str = "") -> Q:
-    """A filter for the tasks whose standing at `cutoff` is `standing`. `prefix` is the path
-    to the task from the queried model (e.g. "tasks__")."""
+def needs_history(cutoff: date) -> bool:
+    """Whether a change can have been made after the day `cutoff` (no change is made in the future)."""
+    return cutoff < timezone.localdate()
+
+
+def _task_has_field(name: str) -> bool:
+    from directives import models
+
+    return any(f.name == name for f in models.Task._meta.get_fields())
+
+
+def exists_q(cutoff: date, prefix: str = "") -> Q:
+    """The tasks that count at `cutoff` (`domain.status.exists_at`): directive issued on or before
+    it (or undated), task added by then (NULL: with its directive) and not retired by then."""
     p = prefix
-    cancelled = Q(**{f"{p}status": "cancelled"})
-    finished = finished_by_q(cutoff, p) & ~cancelled
-    open_ = ~cancelled & ~finished
-    no_deadline = Q(**{f"{p}deadline__isnull": True})
-    match standing:
-        case Standing.CANCELLED:
-            return cancelled
-        case Standing.DONE_ON_TIME:
-            return finished & (no_deadline | Q(**{f"{p}completed_on__lte": F(f"{p}deadline")}))
-        case Standing.DONE_LATE:
-            return finished & Q(**{f"{p}completed_on__gt": F(f"{p}deadline")})
-        case Standing.NO_DEADLINE:
-            return open_ & no_deadline
-        case Standing.OVERDUE:
-            return open_ & Q(**{f"{p}deadline__lt": cutoff})
-        case Standing.NOT_STARTED:
-            return open_ & Q(**{f"{p}deadline__gte": cutoff}) & Q(**{f"{p}status": "not_started", f"{p}progress": 0})
-        case Standing.IN_PROGRESS:
-            return open_ & Q(**{f"{p}deadline__gte": cutoff}) & ~Q(**{f"{p}status": "not_started", f"{p}progress": 0})
-    raise ValueError(f"unknown standing {standing!r}")
+    q = Q(**{f"{p}directive__issued_on__lte": cutoff}) | Q(**{f"{p}directive__issued_on__isnull": True})
+    if _task_has_field("added_on"):
+        q &= Q(**{f"{p}added_on__isnull": True}) | Q(**{f"{p}added_on__lte": cutoff})
+    if _task_has_field("retired_on"):
+        q &= Q(**{f"{p}retired_on__isnull": True}) | Q(**{f"{p}retired_on__gt": cutoff})
+    return q
 
 
-def standing_expression(cutoff: date, prefix: str = "") -> Case:
-    """A CASE expression giving each task's standing code at `cutoff`."""
+def _rank(cols: dict[str, str], cutoff: date, out: dict[str, Value]) -> Case:
+    """`domain.status.standing_at` over the state columns `cols` (field name -> column path)."""
+    status, completed, deadline = cols["status"], cols["completed_on"], cols["deadline"]
+    due = Coalesce(F(cols["completion_deadline"]), F(deadline))
     return Case(
-        *(When(standing_q(cutoff, code, prefix), then=Value(code)) for code, _label in STANDING_CHOICES),
-        output_field=CharField(),
+        When(Q(**{status: "cancelled"}), then=out[Standing.CANCELLED]),
+        When(
+            Q(**{status: "done", f"{completed}__lte": cutoff}),
+            then=Case(
+                When(
+                    Q(**{f"{cols['completion_deadline']}__isnull": True, f"{deadline}__isnull": True})
+                    | Q(**{f"{completed}__lte": due}),
+                    then=out[Standing.DONE_ON_TIME],
+                ),
+                default=out[Standing.DONE_LATE],
+            ),
+        ),
+        When(Q(**{f"{deadline}__isnull": True}), then=out[Standing.NO_DEADLINE]),
+        When(Q(**{f"{deadline}__lt": cutoff}), then=out[Standing.OVERDUE]),
+        When(Q(**{status: "not_started", cols["progress"]: 0}), then=out[Standing.NOT_STARTED]),
+        default=out[Standing.IN_PROGRESS],
     )
 
 
+def _history_alias(cutoff: date) -> str:
+    return f"_hist_{cutoff:%Y%m%d}"
+
+
+def _with_history(qs: QuerySet, cutoff: date, prefix: str) -> tuple[QuerySet, str | None]:
+    """Join each task's first change made after the day `cutoff` (at most one row per task)."""
+    if not needs_history(cutoff):
+        return qs, None
+    alias = _history_alias(cutoff)
+    if alias not in qs.query.annotations and alias not in qs.query._filtered_relations:
+        after = day_after(cutoff)
+        rel = f"{prefix}changes"
+        qs = qs.alias(
+            **{
+                alias: FilteredRelation(
+                    rel,
+                    condition=Q(**{f"{rel}__made_at__gte": after})
+                    & (Q(**{f"{rel}__previous_at__lt": after}) | Q(**{f"{rel}__previous_at__isnull": True})),
+                )
+            }
+        )
+    return qs, alias
+
+
+def state_columns(qs: QuerySet, cutoff: date, prefix: str = "") -> tuple[QuerySet, dict[str, object]]:
+    """Each state field's value at `cutoff` as an expression (and the queryset with its join)."""
+    qs, alias = _with_history(qs, cutoff, prefix)
+    if alias is None:
+        return qs, {f: F(f"{prefix}{f}") for f in STATE_FIELDS}
+    return qs, {
+        f: Case(When(**{f"{alias}__id__isnull": True}, then=F(f"{prefix}{f}")), default=F(f"{alias}__{f}"))
+        for f in STATE_FIELDS
+    }
+
+
+def standing_case(qs: QuerySet, cutoff: date, *, prefix: str = "", ranked: bool = False) -> tuple[QuerySet, Case]:
+    """The standing at `cutoff` of each task of `qs` (`prefix`: the path to the task from the
+    queried model), as a code or, `ranked`, as its index in `STANDING_CODES`; NULL for a task
+    that does not count at `cutoff`. Returns the queryset (with the history join it needs) and
+    the expression."""
+    if ranked:
+        out = {Standing(c): Value(i) for i, c in enumerate(STANDING_CODES)}
+        field = IntegerField()
+    else:
+        out = {Standing(c): Value(c) for c in STANDING_CODES}
+        field = CharField()
+    p = prefix
+    current = _rank({f: f"{p}{f}" for f in STATE_FIELDS}, cutoff, out)
+    qs, alias = _with_history(qs, cutoff, prefix)
+    if alias is None:
+        standing = current
+    else:
+        past = _rank({f: f"{alias}__{f}" for f in STATE_FIELDS}, cutoff, out)
+        standing = Case(When(**{f"{alias}__id__isnull": True}, then=current), default=past)
+    return qs, Case(When(exists_q(cutoff, prefix), then=standing), default=Value(None), output_field=field)
+
+
+def due_soon_limit(cutoff: date, prefix: str = "") -> Case:
+    """The last day "due soon" reaches at `cutoff`: cutoff + the issuing organization's
+    `due_soon_days` (7 without an issuer). A CASE over the field's fixed choices: no lookup."""
+    from directives.models import DUE_SOON_CHOICES
+
+    days = f"{prefix}directive__issuer__due_soon_days"
+    return Case(
+        *(When(**{days: n}, then=Value(cutoff + timedelta(days=n))) for n in DUE_SOON_CHOICES),
+        default=Value(cutoff + timedelta(days=DUE_SOON_DAYS)),
+    )
+
+
+def standing_filter(qs: QuerySet, cutoff: date, codes, *, name: str = "standing") -> QuerySet:
+    """`qs` narrowed to the tasks whose standing at `cutoff` is one of `codes` (standing codes,
+    or "due_soon": within the deadline and due by `due_soon_limit`)."""
+    codes = set(codes)
+    qs, standing = standing_case(qs, cutoff)
+    qs = qs.alias(**{f"_{name}_f": standing})
+    cond = Q(**{f"_{name}_f__in": [c for c in codes if c in STANDING_CODES]})
+    if DUE_SOON in codes:
+        qs, state = state_columns(qs, cutoff)
+        qs = qs.alias(**{f"_{name}_dl": state["deadline"], f"_{name}_lim": due_soon_limit(cutoff)})
+        cond |= Q(**{f"_{name}_f__in": [s.value for s in WITHIN], f"_{name}_dl__lte": F(f"_{name}_lim")})
+    return qs.filter(cond)
+
+
+def _current_case(cutoff: date, prefix: str = "") -> Case:
+    if needs_history(cutoff):
+        raise ValueError("a past cut-off reads the history: use standing_filter or standing_case")
+    out = {Standing(c): Value(c) for c in STANDING_CODES}
+    standing = _rank({f: f"{prefix}{f}" for f in STATE_FIELDS}, cutoff, out)
+    return Case(When(exists_q(cutoff, prefix), then=standing), default=Value(None), output_field=CharField())
+
+
+def standing_q(cutoff: date, *codes: str, prefix: str = "") -> Q:
+    """A Q for the tasks whose standing at `cutoff` (today or later: no history to read) is one
+    of `codes`, to combine with other conditions; the same CASE as `standing_case`."""
+    return Q(In(_current_case(cutoff, prefix), [c for c in codes if c in STANDING_CODES]))
+
+
+def due_soon_q(cutoff: date, prefix: str = "") -> Q:
+    """A Q for the tasks due soon at `cutoff` (today or later): within the deadline, due by
+    `due_soon_limit` (the issuer's `due_soon_days`)."""
+    within = standing_q(cutoff, *[s.value for s in WITHIN], prefix=prefix)
+    return within & Q(LessThanOrEqual(F(f"{prefix}deadline"), due_soon_limit(cutoff, prefix)))
+
+
 def with_standing(qs: QuerySet, cutoff: date) -> QuerySet:
-    """Annotate a Task queryset with `standing` at `cutoff`."""
-    return qs.annotate(standing=standing_expression(cutoff))
+    """Annotate a Task queryset with `standing` (code, NULL when not counted) at `cutoff`."""
+    qs, standing = standing_case(qs, cutoff)
+    return qs.annotate(standing=standing)
+
+
+def as_of(qs: QuerySet, cutoff: date) -> QuerySet:
+    """The tasks of `qs` that count at `cutoff`, annotated with their `standing` there."""
+    return with_standing(qs.filter(exists_q(cutoff)), cutoff)

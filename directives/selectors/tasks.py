@@ -20,7 +20,7 @@ from directives.domain.periods import Period
 from directives.domain.status import Rates, Standing, rates_of
 from directives.domain.text import fold_text
 from directives.selectors.scoping import directives_visible_to, tasks_visible_to, user_organization_ids, user_roles
-from directives.selectors.standing import STANDING_CHOICES, standing_q, with_standing
+from directives.selectors.standing import STANDING_CHOICES, exists_q, standing_filter, with_standing
 
 __all__ = [
     "SORTS",
@@ -108,9 +108,16 @@ def task_list(
     q: str = "",
     sort: str = "deadline",
     followed: bool = False,
+    as_of: bool | None = None,
 ) -> QuerySet[models.Task]:
     """The tasks the user may read, filtered, annotated with `standing` at `cutoff` (today by
-    default), with directive, issuer, lead and supporters loaded in a fixed number of queries."""
+    default), with directive, issuer, lead and supporters loaded in a fixed number of queries.
+
+    With a `cutoff` or a standing filter, only the tasks that count at the cut-off are listed (the
+    dashboard's figures link here: each must equal the length of its list); without, every task,
+    its standing NULL when it does not count today (a directive dated in the future)."""
+    if as_of is None:
+        as_of = cutoff is not None or bool(standings) or overdue
     cutoff = cutoff or timezone.localdate()
     qs = visible_tasks(user)
     pk = getattr
@@ -142,13 +149,12 @@ def task_list(
             qs = qs.filter(pk__in=supported)
         else:
             qs = qs.filter(Q(lead_id__in=mine) | Q(pk__in=supported))
+    if as_of:
+        qs = qs.filter(exists_q(cutoff))
     if standings:
-        cond = Q()
-        for code in standings:
-            cond |= standing_q(cutoff, code)
-        qs = qs.filter(cond)
+        qs = standing_filter(qs, cutoff, standings)
     if overdue:
-        qs = qs.filter(standing_q(cutoff, Standing.OVERDUE))
+        qs = standing_filter(qs, cutoff, [Standing.OVERDUE], name="overdue")
     if period:
         qs = qs.filter(deadline__gte=period.start, deadline__lte=period.end)
     if deadline_after:
@@ -269,13 +275,14 @@ def directive_list_for(user, *, q: str = "") -> QuerySet[models.Directive]:
 
 
 def directive_task_rows(user, directive: models.Directive, *, cutoff: date | None = None) -> list[models.Task]:
-    """The directive's tasks the user may read, in numbering order, with their standing."""
+    """The directive's tasks the user may read, in numbering order, with their standing (NULL
+    for every task while the directive's issue date is still to come: nothing to count yet)."""
     cutoff = cutoff or timezone.localdate()
-    return list(task_list(user, directive=directive, cutoff=cutoff, sort="path"))
+    return list(task_list(user, directive=directive, cutoff=cutoff, sort="path", as_of=False))
 
 
 def directive_rates(tasks: list[models.Task]) -> Rates:
-    return rates_of(t.standing for t in tasks)
+    return rates_of(t.standing for t in tasks if t.standing is not None)
 
 
 def followed_tasks(user, *, cutoff: date | None = None) -> QuerySet[models.Task]:

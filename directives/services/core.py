@@ -142,6 +142,46 @@ def _refuse_history(tasks) -> None:
 # -- tasks -------------------------------------------------------------------------------
 
 
+def task_change_record(*, task: models.Task, cause: str, at=None) -> models.TaskChange:
+    """Keep the state `task` has now as its state until `at` (now by default), before a change.
+
+    Call it inside the transaction that changes the task, with the task row locked, before its
+    status, %, completion date or deadline change: the figures at a past date read these rows
+    (`selectors.standing`). Changes of one task are chained in time; `at` earlier than the last
+    change is moved just after it.
+    """
+    from datetime import timedelta
+
+    at = at or timezone.now()
+    last = models.TaskChange.objects.filter(task=task).order_by("-made_at").values_list("made_at", flat=True).first()
+    if last is not None and at <= last:
+        at = last + timedelta(microseconds=1)
+    change = models.TaskChange(
+        task=task,
+        made_at=at,
+        previous_at=last,
+        cause=cause,
+        status=task.status,
+        progress=task.progress,
+        completed_on=task.completed_on,
+        deadline=task.deadline,
+        completion_deadline=task.completion_deadline,
+    )
+    change.save()
+    return change
+
+
+def deadline_in_force(task: models.Task, on: date) -> date | None:
+    """The deadline `task` had at the end of the day `on` (extensions count from their approval)."""
+    from directives.domain.status import Change, state_at
+
+    changes = [
+        Change(made_on=timezone.localdate(c.made_at), before=c.before)
+        for c in models.TaskChange.objects.filter(task=task).order_by("made_at")
+    ]
+    return state_at(task.state, changes, on).deadline
+
+
 @transaction.atomic
 def task_save(*, task: models.Task, actor=None, changed_fields: list[str] | None = None) -> models.Task:
     """Save a task edited in the admin and record the edit in its timeline."""
@@ -180,6 +220,7 @@ def task_report_progress(
     note: str = "",
     completed_on: date | None = None,
     files: list | None = None,
+    at=None,
 ) -> models.ProgressReport:
     """Append a progress report and make it the task's current state.
 
@@ -187,6 +228,10 @@ def task_report_progress(
     the later one wins and no update is lost. A supporting organization's report (any
     `organization` other than the task's lead) records its own contribution and leaves the
     task's status, % and completion date as the lead reported them.
+
+    A lead's report that changes the task's state keeps the state before it (`task_change_record`),
+    so that the figures at an earlier date stay what they were. `at` (now by default) backdates
+    the report, for loading history (the demo data).
     """
     if status not in Task.Status.values:
         raise ValidationError({"status": _("Trạng thái không hợp lệ.")})
@@ -209,6 +254,9 @@ def task_report_progress(
     )
     report.full_clean()
     report.save()
+    if at is not None:
+        models.ProgressReport.objects.filter(pk=report.pk).update(created_at=at)
+        report.created_at = at
     for upload in files or []:
         evidence = models.EvidenceFile(
             report=report,
@@ -219,11 +267,17 @@ def task_report_progress(
         evidence.file.save(getattr(upload, "name", "file"), upload, save=False)
         evidence.save()
     if locked.lead_id is None or organization.pk == locked.lead_id:
+        completion_deadline = deadline_in_force(locked, completed_on) if completed_on else None
+        # Only what the standing reads is history: a new percent alone (40% -> 60%) is not kept.
+        new = (status, percent > 0, completed_on, completion_deadline)
+        if new != (locked.status, locked.progress > 0, locked.completed_on, locked.completion_deadline):
+            task_change_record(task=locked, cause=models.TaskChange.Cause.REPORT, at=report.created_at)
         locked.status = status
         locked.progress = percent
         locked.completed_on = completed_on
+        locked.completion_deadline = completion_deadline
         locked.full_clean()
-        locked.save(update_fields=["status", "progress", "completed_on", "updated_at"])
+        locked.save(update_fields=["status", "progress", "completed_on", "completion_deadline", "updated_at"])
     models.TaskEvent.objects.create(
         task=locked,
         kind=models.TaskEvent.Kind.REPORTED,
@@ -280,8 +334,9 @@ def extension_decide(
     ext.decision_note = note
     ext.full_clean(exclude=["requested_by"])  # null once its author's account is deleted
     ext.save()
-    task = ext.task
+    task = models.Task.objects.select_for_update().get(pk=ext.task_id)
     if approve:
+        task_change_record(task=task, cause=models.TaskChange.Cause.EXTENSION, at=ext.decided_at)
         task.deadline = ext.requested_deadline
         task.deadline_period = ""
         task.full_clean()
@@ -372,6 +427,8 @@ __all__ = [
     "target_delete",
     "target_save",
     "target_update",
+    "deadline_in_force",
+    "task_change_record",
     "task_report_progress",
     "task_delete",
     "task_save",

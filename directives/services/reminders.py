@@ -61,6 +61,7 @@ from directives import emails, models
 from directives import reminders as rules
 from directives.domain.periods import format_date_vi
 from directives.domain.status import STANDING_LABELS_VI, Standing, standing_at
+from directives.selectors.standing import standing_filter
 
 logger = logging.getLogger("directives.reminders")
 
@@ -178,12 +179,10 @@ def _audiences() -> _Audiences:
 
 
 def _open_tasks(on: date):
-    """Tasks a sweep on `on` looks at: dated, of an active directive, not finished by `on`."""
-    return (
-        models.Task.objects.filter(directive__status=models.Directive.Status.ACTIVE, deadline__isnull=False)
-        .exclude(status=models.Task.Status.CANCELLED)
-        .exclude(status=models.Task.Status.DONE, completed_on__lte=on)
-    )
+    """Tasks a sweep on `on` looks at: of an active directive, counted and neither finished,
+    cancelled nor without a deadline at `on` (the one standing rule, `selectors.standing`)."""
+    open_ = [Standing.IN_PROGRESS, Standing.NOT_STARTED, Standing.OVERDUE]
+    return standing_filter(models.Task.objects.filter(directive__status=models.Directive.Status.ACTIVE), on, open_)
 
 
 def _planned_rows(on: date, token: datetime, now: datetime, catch_up: bool = False) -> list[N]:

@@ -23,8 +23,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from directives import charts, models, reports, selectors
+from directives import models, selectors
 from directives.domain.periods import Period, format_date_vi, format_number_vi, format_percent_vi
+from directives.domain.status import DUE_SOON
+from directives.exports import charts, documents, workbooks
 from directives.selectors.dashboard import COUNTED_CODES, FINISHED_CODES, WITHIN_CODES, Counts, DashboardFilters
 from directives.selectors.standing import STANDING_CHOICES
 
@@ -87,9 +89,10 @@ def dashboard_filters(data, *, issuers=()) -> tuple[DashboardFilters, DashboardF
     form = DashboardForm(data, issuers=issuers)
     form.is_valid()
     clean = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-    cutoff = clean.get("cutoff") or timezone.localdate()
-    if clean.get("at"):
-        cutoff = clean["at"].end
+    today = timezone.localdate()
+    cutoff = clean.get("cutoff") or today
+    if clean.get("at"):  # the end of the period, or today for the current one: no figure from the future
+        cutoff = min(clean["at"].end, today)
     filters = DashboardFilters(
         cutoff=cutoff, issuer=clean.get("issuer"), kind=clean.get("kind") or "", year=clean.get("year")
     )
@@ -214,6 +217,7 @@ def dashboard_context(request) -> dict:
         },
     ]
     standing_rows = [{"code": code, "label": label, "cell": link(h, code)} for code, label in STANDING_CHOICES]
+    due_soon_row = {"code": DUE_SOON, "label": _("Trong đó: sắp đến hạn"), "cell": link(data.due_soon, DUE_SOON)}
     standing_chart = charts.bar_chart(
         [
             charts.Bar(str(r["label"]), h.get(code), r["cell"].url)
@@ -277,7 +281,7 @@ def dashboard_context(request) -> dict:
     quarters = [{"row": q, "label": q.period.label(), **rate_cells(q.counts)} for q in data.by_quarter]
     targets = []
     for t in data.targets:  # one row per target: thousands at scale, so the <td>s are built here
-        text = reports.target_text(t.achieved, t.total, t.unit, t.percent)
+        text = documents.target_text(t.achieved, t.total, t.unit, t.percent)
         spark = charts.sparkline([v for _p, v in t.history], title=t.label)
         html = f"<td>{quote(t.directive_label)}</td><td>{quote(_truncate(t.label, 120))}</td><td>{quote(text)}</td>"
         targets.append({"row": t, "text": text, "spark": spark, "html": mark_safe(html + f"<td>{spark}</td>")})
@@ -290,7 +294,7 @@ def dashboard_context(request) -> dict:
         "cutoff_text": format_date_vi(filters.cutoff),
         "previous_text": format_date_vi(data.previous_cutoff),
         "headline": headline,
-        "standing_rows": standing_rows,
+        "standing_rows": [*standing_rows, due_soon_row],
         "standing_chart": standing_chart,
         "directives": directives,
         "directives_hidden": len(data.by_directive) - len(directives),
@@ -322,11 +326,37 @@ def dashboard(request):
     return render(request, "directives/dashboard.html", dashboard_context(request))
 
 
+def export_heading(user, filters: DashboardFilters) -> list[str]:
+    """The title lines of an export: whose tasks, which filters (the cut-off line is the file's)."""
+    return [who_line(user), filters_line(filters)]
+
+
+def who_line(user) -> str:
+    if user.is_superuser:
+        return _("Phạm vi: toàn bộ nhiệm vụ")
+    names = models.Organization.objects.filter(pk__in=selectors.user_organization_ids(user)).values_list(
+        "name", flat=True
+    )
+    return _("Đơn vị: %(names)s") % {"names": "; ".join(names) or "—"}
+
+
+def filters_line(filters: DashboardFilters) -> str:
+    parts = []
+    if filters.issuer:
+        issuer = models.Organization.objects.filter(pk=filters.issuer).values_list("name", flat=True).first()
+        parts.append(_("cơ quan ban hành: %(v)s") % {"v": issuer or filters.issuer})
+    if filters.kind:
+        parts.append(_("loại văn bản: %(v)s") % {"v": dict(models.Directive.Kind.choices).get(filters.kind, "")})
+    if filters.year:
+        parts.append(_("năm của thời hạn: %(v)s") % {"v": filters.year})
+    return _("Bộ lọc: %(f)s") % {"f": "; ".join(str(p) for p in parts) if parts else _("không")}
+
+
 @login_required
 def dashboard_xlsx(request):
     filters, _form = dashboard_filters(request.GET, issuers=_issuers(request.user))
     data = selectors.dashboard_data(request.user, filters)
-    content = reports.dashboard_workbook(data)
+    content = workbooks.dashboard_workbook(data, heading=export_heading(request.user, filters))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="dashboard-{filters.cutoff:%Y%m%d}.xlsx"'
     return response
@@ -345,7 +375,7 @@ def quarterly_report(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    content = reports.quarterly_report_docx(request.user, period)
+    content = documents.quarterly_report_docx(request.user, period)
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{period.code()}.docx"'
     return response

@@ -133,54 +133,40 @@ def task_list(request):
     )
 
 
+def _filter_lines(request, filterset, params) -> list[str]:
+    """The export's title lines: whose tasks, the filters applied (as the form shows them), the cut-off."""
+    from directives.views.dashboard import who_line
+
+    parts = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name) if hasattr(filterset.form, "cleaned_data") else None
+        if name in ("sort", "cutoff") or value in (None, "", [], False):
+            continue
+        choices = dict(getattr(field, "choices", []) or [])
+        if value is True:
+            parts.append(str(field.label))
+            continue
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(str(choices.get(v, choices.get(str(v), v))) for v in values)
+        parts.append(f"{field.label}: {shown}")
+    cutoff = params.get("cutoff") or timezone.localdate()
+    return [
+        who_line(request.user),
+        _("Bộ lọc: %(f)s") % {"f": "; ".join(parts) if parts else _("không")},
+        _("Số liệu tính đến ngày %(d)s") % {"d": cutoff.strftime("%d/%m/%Y")},
+    ]
+
+
 @login_required
 @require_GET
 def task_list_xlsx(request):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from directives.exports.workbooks import XLSX, task_list_workbook
 
     filterset, params = _task_filter(request)
     tasks = selectors.task_list(request.user, **params)
-    labels = _standing_labels()
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = _("Nhiệm vụ")[:31]
-    header = [
-        _("Văn bản"),
-        _("Số thứ tự"),
-        _("Nội dung"),
-        _("Cơ quan chủ trì"),
-        _("Cơ quan phối hợp"),
-        _("Thời hạn"),
-        _("Tình trạng"),
-        _("Tiến độ (%)"),
-        _("Ngày hoàn thành"),
-    ]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for task in tasks.iterator(chunk_size=500):
-        ws.append(
-            [
-                str(task.directive),
-                task.path,
-                task.text,
-                task.lead.name if task.lead else "",
-                "; ".join(o.name for o in task.supporters.all()),
-                task.deadline,
-                labels.get(task.standing, task.standing),
-                task.progress,
-                task.completed_on,
-            ]
-        )
-    for row in ws.iter_rows(min_row=2):
-        for idx in (5, 8):
-            row[idx].number_format = "DD/MM/YYYY"
-    for col, width in zip("ABCDEFGHI", (22, 10, 70, 30, 30, 12, 24, 10, 14), strict=True):
-        ws.column_dimensions[col].width = width
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content = task_list_workbook(tasks, labels=_standing_labels(), heading=_filter_lines(request, filterset, params))
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{timezone.localdate():%Y%m%d}.xlsx"'
-    wb.save(response)
     return response
 
 

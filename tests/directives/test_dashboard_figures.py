@@ -5,16 +5,19 @@ Tasks of one directive (deadlines in Quý III/2021 unless said):
 - day_late:  deadline 30/09/2021, finished 01/10/2021 (a day late)
 - cancelled: deadline 30/09/2021, cancelled (left out of the rates)
 - no_deadline: in progress, no deadline
-- extended:  deadline 15/09/2021 moved to 30/11/2021 by an approved extension, in progress
+- extended:  deadline 15/09/2021 moved to 30/11/2021 by an extension approved on 01/09/2021,
+             in progress
 - stale:     deadline 31/08/2021, not started, led by another body
+The directive was issued on 01/07/2021.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from directives import models, selectors, services
 from directives.domain.periods import Period
@@ -32,7 +35,7 @@ def world():
     lead = OrganizationFactory(name="Sở Nội vụ")
     other = OrganizationFactory(name="Sở Tài chính")
     helper = OrganizationFactory(name="Văn phòng Tỉnh ủy")
-    directive = DirectiveFactory(issuer=issuer, number="336-BS/VPTU", kind="thong_bao")
+    directive = DirectiveFactory(issuer=issuer, number="336-BS/VPTU", kind="thong_bao", issued_on=date(2021, 7, 1))
     done = models.Task.Status.DONE
     t = {
         "on_day": TaskFactory(directive=directive, lead=lead, deadline=Q3_END, status=done, completed_on=Q3_END),
@@ -55,6 +58,9 @@ def world():
         task=t["extended"], author=staff, organization=lead, requested_deadline=date(2021, 11, 30), reason="Chờ số liệu"
     )
     services.extension_decide(extension=ext, decider=UserFactory(username="boss"), approve=True)
+    approved = timezone.make_aware(datetime(2021, 9, 1, 9, 0))  # decided then, as the history says
+    models.ExtensionRequest.objects.filter(pk=ext.pk).update(decided_at=approved)
+    models.TaskChange.objects.filter(task=t["extended"]).update(made_at=approved)
     target = models.Target.objects.create(directive=directive, label="Xây dựng đề án", unit="đề án", total=28)
     services.target_update(target=target, achieved=Decimal(12), on=date(2021, 6, 30))
     services.target_update(target=target, achieved=Decimal(19), on=date(2021, 9, 30))
@@ -104,6 +110,25 @@ def test_at_the_end_of_the_year_the_extended_deadline_has_passed_too(world):
     assert standings(h) == {"done_on_time": 1, "done_late": 1, "no_deadline": 1, "overdue": 2, "cancelled": 1}
     assert [t.pk for t in data.overdue] == [world["tasks"]["stale"].pk, world["tasks"]["extended"].pk]
     assert data.previous_cutoff == Q3_END
+
+
+def test_an_extension_approved_after_the_cutoff_does_not_count_at_the_cutoff(world):
+    # Approved on 01/09/2021 (the fixture): at 31/08 the deadline in force was still 15/09, so at
+    # 20/09 (a cut-off between the approval and the old deadline... after the old deadline):
+    models.TaskChange.objects.filter(task=world["tasks"]["extended"]).update(
+        made_at=timezone.make_aware(datetime(2021, 10, 5, 9, 0))
+    )
+    at_q3 = figures(world, Q3_END)
+    assert world["tasks"]["extended"].pk in [t.pk for t in at_q3.overdue]
+    assert at_q3.headline.overdue == 2
+    # From the day of the approval on, the new deadline is in force.
+    assert figures(world, date(2021, 10, 5)).headline.overdue == 1
+
+
+def test_tasks_of_a_directive_issued_after_the_cutoff_are_not_counted(world):
+    models.Directive.objects.filter(pk=world["directive"].pk).update(issued_on=date(2021, 10, 13))
+    assert figures(world, Q3_END).headline.counted == 0
+    assert figures(world, date(2021, 10, 13)).headline.counted == 5
 
 
 def test_organizations_are_counted_by_role(world):

@@ -1,7 +1,8 @@
 """The shortcuts the fast dashboard takes agree with the slow, obvious forms they replace.
 
-- `standing_rank` (one nested CASE) gives the same standing as `standing_expression` (seven
-  independent conditions, the task list's definition) for every kind of task;
+- the dashboard's ranked standing (`standing_case(ranked=True)`) is the task list's code for
+  every kind of task (the rule itself is checked against the pure domain by
+  test_standing_property.py);
 - `quarter_rank` puts each deadline in the quarter `Period` says it is in;
 - `directive_label` is `str(directive)`;
 - the sparklines and the targets' table cells are what the template used to write.
@@ -15,16 +16,16 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from directives import charts, models
+from directives import models
 from directives.domain.periods import last_quarters, quarter_of
+from directives.exports import charts
 from directives.selectors.dashboard import (
     STANDING_CODES,
     directive_label,
     kind_labels,
     quarter_rank,
-    standing_rank,
 )
-from directives.selectors.standing import standing_expression
+from directives.selectors.standing import standing_case
 from tests.factories import DirectiveFactory, OrganizationFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ DEADLINES = [None, date(2021, 8, 31), date(2021, 9, 30), date(2021, 10, 1), date
 
 @pytest.fixture
 def every_kind_of_task():
-    directive = DirectiveFactory()
+    directive = DirectiveFactory(issued_on=date(2021, 1, 4))
     lead = OrganizationFactory()
     n = 0
     for deadline, status, completed_on, progress in itertools.product(
@@ -63,9 +64,9 @@ def every_kind_of_task():
 
 @pytest.mark.parametrize("cutoff", CUTOFFS)
 def test_the_one_case_standing_agrees_with_the_task_lists_standing_for_every_kind_of_task(every_kind_of_task, cutoff):
-    rows = models.Task.objects.annotate(slow=standing_expression(cutoff), fast=standing_rank(cutoff)).values_list(
-        "path", "slow", "fast"
-    )
+    qs, slow = standing_case(models.Task.objects.all(), cutoff)
+    qs, fast = standing_case(qs, cutoff, ranked=True)
+    rows = qs.annotate(slow=slow, fast=fast).values_list("path", "slow", "fast")
     assert len(rows) == every_kind_of_task
     disagreements = [(path, slow, STANDING_CODES[fast]) for path, slow, fast in rows if STANDING_CODES[fast] != slow]
     assert disagreements == []
@@ -151,13 +152,13 @@ def test_the_benchmarks_sql_floor_counts_what_the_dashboard_counts():
     """The floor is only a fair yardstick if it computes the same figures."""
     from django.db import connection
 
-    from directives.bench.dashboard import floor_params, floor_sql
+    from directives.bench.dashboard import floor_statement
     from directives.selectors import dashboard_data
     from directives.selectors.dashboard import DashboardFilters
     from tests.factories import UserFactory
 
     lead, helper = OrganizationFactory(), OrganizationFactory()
-    directive = DirectiveFactory()
+    directive = DirectiveFactory(issued_on=date(2021, 1, 4))
     for n, (deadline, status, completed_on) in enumerate(
         [
             (date(2021, 9, 30), "done", date(2021, 9, 30)),
@@ -181,11 +182,12 @@ def test_the_benchmarks_sql_floor_counts_what_the_dashboard_counts():
     cutoff = date(2021, 10, 15)
     data = dashboard_data(UserFactory(is_superuser=True), DashboardFilters(cutoff=cutoff))
     with connection.cursor() as cursor:
-        cursor.execute(floor_sql(), floor_params(cutoff))
+        cursor.execute(*floor_statement(cutoff))
         rows = cursor.fetchall()
     floor: dict = {}
     for kind, key, s, n in rows:
-        floor.setdefault((kind, key), {})[STANDING_CODES[s]] = n
+        if s is not None:
+            floor.setdefault((kind, key), {})[STANDING_CODES[s]] = n
 
     def nonzero(counts):
         return {k: v for k, v in counts.by_standing.items() if v}

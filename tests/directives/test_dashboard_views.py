@@ -10,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from directives import models
 from tests.directives.test_dashboard_figures import world  # noqa: F401 - the shared fixture
-from tests.factories import UserFactory
+from tests.factories import DirectiveFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,19 +89,42 @@ def test_the_dashboard_needs_a_login(client):
     assert client.get(URL).status_code == 302
 
 
-def test_the_xlsx_export_has_bold_frozen_headers_rates_and_dates(admin_client):
+def header_row(ws) -> int:
+    """The row of the table's header: where the filter starts (title rows come before it)."""
+    return ws[ws.auto_filter.ref.split(":")[0]].row
+
+
+def test_the_xlsx_export_has_title_rows_bold_frozen_headers_rates_and_dates(admin_client):
     response = admin_client.get(reverse("directives:dashboard_xlsx") + "?cutoff=2021-12-31")
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb["Theo đơn vị"]
-    assert ws["A1"].font.bold and ws.freeze_panes == "A2"
-    rows = {(r[0], r[1]): r for r in ws.iter_rows(min_row=2, values_only=True)}
+    h = header_row(ws)
+    titles = [ws.cell(r, 1).value for r in range(1, h)]
+    assert "Số liệu tính đến ngày 31/12/2021" in titles and "Phạm vi: toàn bộ nhiệm vụ" in titles
+    assert ws.cell(h, 1).font.bold and ws.freeze_panes == f"A{h + 1}"
+    assert ws.print_title_rows == f"${h}:${h}" or ws.print_title_rows == f"{h}:{h}"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.cell(h, 1).border.left.style == "thin"
+    rows = {(r[0], r[1]): r for r in ws.iter_rows(min_row=h + 1, values_only=True)}
     noi_vu = rows[("Sở Nội vụ", "Chủ trì")]
     assert noi_vu[2:7] == (3, 1, 1, 0, 1)
-    assert ws.cell(2, 9).number_format == "0.0%"
+    assert ws.cell(h + 1, 9).number_format == "0.0%"
+    # Headers are whole and once: the summary lists each standing once.
+    summary = wb["Tổng hợp"]
+    labels = [r[0] for r in summary.iter_rows(min_row=header_row(summary) + 1, values_only=True)]
+    assert len(labels) == len(set(labels)) and "Quá hạn chưa hoàn thành" in labels
     overdue = wb["Quá hạn"]
-    assert overdue.cell(2, 1).number_format == "dd/mm/yyyy"
-    assert overdue.cell(2, 1).value.date() == date(2021, 8, 31)
+    h = header_row(overdue)
+    assert overdue.cell(h + 1, 1).number_format == "dd/mm/yyyy"
+    assert overdue.cell(h + 1, 1).value.date() == date(2021, 8, 31)
+
+
+def test_rates_are_numbers_cut_to_one_decimal_as_on_screen(admin_client):
+    from directives.exports.workbooks import percent_value
+
+    assert percent_value(19 * 100 / 28) == 0.678  # 67,857…% shows "67,8%", as the page does
+    assert percent_value(99.96) == 0.999 and percent_value(100.0) == 1.0 and percent_value(None) is None
 
 
 def test_the_quarterly_report_is_a_docx_with_figures_directives_overdue_tasks_and_targets(admin_client):
@@ -137,12 +161,15 @@ def test_the_quarterly_report_command_refuses_a_bad_quarter(db, tmp_path, quarte
 
 def test_the_benchmark_command_prints_one_json_line_with_the_keys(db):
     out = io.StringIO()
-    call_command("benchmark", tasks=200, json=True, stdout=out)
+    call_command("benchmark", tasks=200, json=True, keep=True, stdout=out)
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     for key in [
         "dashboard_ms",
         "dashboard_queries",
         "dashboard_sql_floor_ms",
+        "past_quarter_report_ms",
+        "past_quarter_report_queries",
+        "past_quarter_report_sql_floor_ms",
         "task_list_ms",
         "task_list_queries",
         "parse_20kb_ms",
@@ -156,3 +183,13 @@ def test_the_benchmark_command_prints_one_json_line_with_the_keys(db):
     again = io.StringIO()
     call_command("benchmark", tasks=200, json=True, skip="parser,reminders", stdout=again)
     assert json.loads(again.getvalue().strip().splitlines()[-1])["data_built"] is False
+    # Without --keep it tidies up after itself.
+    assert not models.Directive.objects.exists() and not models.Organization.objects.exists()
+    assert not models.TaskChange.objects.exists() and not models.ProgressReport.objects.exists()
+
+
+def test_the_benchmark_refuses_a_database_with_real_data(db):
+    DirectiveFactory(number="336-BS/VPTU")
+    with pytest.raises(CommandError, match="not the benchmark's"):
+        call_command("benchmark", tasks=10, json=True, skip="parser,reminders", stdout=io.StringIO())
+    assert models.Directive.objects.count() == 1  # nothing written, nothing deleted

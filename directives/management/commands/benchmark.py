@@ -9,6 +9,11 @@ caches, and print one JSON line (the last line of stdout).
   `send_benchmark(--digests)` sends digests to an SMTP server: `--smtp-port`, or an aiosmtpd
   server started in this process on a free port when aiosmtpd is installed (dev requirements).
 `--skip reminders,parser` leaves areas out. A measurement that fails records `<area>_error`.
+
+It refuses to write into a database that holds anything but benchmark rows (a real tracker's
+directives, organizations or users) unless given `--allow-existing-data`, and it tidies up after
+itself: the data set is deleted at the end unless `--keep` (then a second run reuses it). The
+planner's statistics are refreshed (ANALYZE) after every bulk load.
 """
 
 from __future__ import annotations
@@ -22,13 +27,14 @@ import subprocess
 import sys
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from directives.bench import documents as documents_bench
 from directives.bench import parser as parser_bench
 from directives.bench import reminders as reminders_bench
-from directives.bench.data import BenchContext, bench_build, bench_superuser
+from directives.bench.data import SUPERUSER, BenchContext, bench_build, bench_clear, bench_superuser, foreign_data
 
 
 class Command(BaseCommand):
@@ -41,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--digests", type=int, default=200, help="Digests for the send benchmark.")
         parser.add_argument("--smtp-port", type=int, default=None, help="SMTP port for the send benchmark.")
         parser.add_argument("--skip", default="", help="Areas to leave out, comma-separated: parser, ocr, reminders.")
+        parser.add_argument("--keep", action="store_true", help="Keep the data set for the next run.")
+        parser.add_argument(
+            "--allow-existing-data",
+            action="store_true",
+            help="Write into a database that holds other data than the benchmark's (never production).",
+        )
 
     def _send_benchmark(self, digests: int, smtp_port: int | None) -> dict:
         """Send to `smtp_port`, or to an aiosmtpd server (a separate process, so that it does
@@ -69,11 +81,35 @@ class Command(BaseCommand):
             server.wait(timeout=10)
 
     def handle(
-        self, *args, tasks: int, json: bool, fresh: bool, digests: int, smtp_port: int | None, skip: str, **options
+        self,
+        *args,
+        tasks: int,
+        json: bool,
+        fresh: bool,
+        digests: int,
+        smtp_port: int | None,
+        skip: str,
+        keep: bool = False,
+        allow_existing_data: bool = False,
+        **options,
     ):
         skip = {area.strip() for area in skip.split(",") if area.strip()}
         if tasks < 1:
             raise CommandError("--tasks must be at least 1.")
+        foreign = foreign_data()
+        if foreign and not allow_existing_data:
+            raise CommandError(
+                f"This database holds data that is not the benchmark's ({foreign}). Run the benchmark on a "
+                "database of its own (DATABASE_URL=…/tracker_bench), or pass --allow-existing-data."
+            )
+        try:
+            self._run(tasks, json, fresh, digests, smtp_port, skip)
+        finally:
+            if not keep:
+                bench_clear()
+                get_user_model().objects.filter(username=SUPERUSER).delete()
+
+    def _run(self, tasks, json, fresh, digests, smtp_port, skip):
         quiet = json
 
         def log(message: str) -> None:

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from directives import models
 from directives.domain.periods import Period
-from directives.reports import SYSTEM, quarterly_report_docx
+from directives.exports import SYSTEM, quarterly_report_docx
 
 
 class Command(BaseCommand):
@@ -12,8 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help="The quarter, e.g. 2021Q3.")
         parser.add_argument("--out", required=True, help="The .docx file to write.")
+        parser.add_argument(
+            "--organization",
+            default="",
+            help="The reporting organization (id or exact name): its header, place and form (Party or state).",
+        )
 
-    def handle(self, *args, quarter: str, out: str, **options):
+    def handle(self, *args, quarter: str, out: str, organization: str = "", **options):
         try:
             period = Period.from_code(quarter)
         except ValueError as exc:
@@ -25,5 +31,11 @@ class Command(BaseCommand):
         path = Path(out)
         if not path.parent.exists():
             raise CommandError(f"The folder {path.parent} does not exist.")
-        path.write_bytes(quarterly_report_docx(SYSTEM, period))
+        org = None
+        if organization:
+            lookup = {"pk": int(organization)} if organization.isdigit() else {"name": organization}
+            org = models.Organization.objects.filter(**lookup).first()
+            if org is None:
+                raise CommandError(f"No organization {organization!r}.")
+        path.write_bytes(quarterly_report_docx(SYSTEM, period, organization=org))
         self.stdout.write(self.style.SUCCESS(f"{period.label()}: wrote {path}"))
