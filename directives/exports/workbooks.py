@@ -109,7 +109,17 @@ class Sheet:
             cell.quotePrefix = True
 
     def append(self, values: Iterable) -> None:
+        values = list(values)
         self.row += 1
+        # Spreadsheets do not grow a row for wrapped text they did not lay out: set its height
+        # from the longest text (about 1.15 characters per unit of width, 15 points a line).
+        lines = 1
+        for column, value in zip(self.columns, values, strict=True):
+            if column.kind == "text" and value:
+                per_line = max(column.width * 1.15 - 1, 4)
+                lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line) for part in str(value).split("\n")))
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = 15 * min(lines, 30) + 2
         for col, (column, value) in enumerate(zip(self.columns, values, strict=True), start=1):
             cell = self.ws.cell(self.row, col)
             cell.border = self.border

@@ -207,22 +207,22 @@ def standing_filter(qs: QuerySet, cutoff: date, codes, *, name: str = "standing"
 
 
 def _current_case(cutoff: date, prefix: str = "") -> Case:
-    if needs_history(cutoff):
-        raise ValueError("a past cut-off reads the history: use standing_filter or standing_case")
     out = {Standing(c): Value(c) for c in STANDING_CODES}
     standing = _rank({f: f"{prefix}{f}" for f in STATE_FIELDS}, cutoff, out)
     return Case(When(exists_q(cutoff, prefix), then=standing), default=Value(None), output_field=CharField())
 
 
 def standing_q(cutoff: date, *codes: str, prefix: str = "") -> Q:
-    """A Q for the tasks whose standing at `cutoff` (today or later: no history to read) is one
-    of `codes`, to combine with other conditions; the same CASE as `standing_case`."""
+    """A Q for the tasks whose standing at `cutoff` is one of `codes`, to combine with other
+    conditions: the same CASE as `standing_case` over the tasks' *current* state, exact for a
+    cut-off of today (the inbox, "what is due now"); for the truth at a past date, with the
+    history, use `standing_filter` or `standing_case`."""
     return Q(In(_current_case(cutoff, prefix), [c for c in codes if c in STANDING_CODES]))
 
 
 def due_soon_q(cutoff: date, prefix: str = "") -> Q:
-    """A Q for the tasks due soon at `cutoff` (today or later): within the deadline, due by
-    `due_soon_limit` (the issuer's `due_soon_days`)."""
+    """A Q for the tasks due soon at `cutoff` (current state, as `standing_q`): within the
+    deadline, due by `due_soon_limit` (the issuer's `due_soon_days`)."""
     within = standing_q(cutoff, *[s.value for s in WITHIN], prefix=prefix)
     return within & Q(LessThanOrEqual(F(f"{prefix}deadline"), due_soon_limit(cutoff, prefix)))
 
