@@ -56,7 +56,7 @@ def backfill_changes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directives", "0011_saved_views_follows"),
+        ("directives", "0012_recurring_tasks_event_mail"),
     ]
 
     operations = [
