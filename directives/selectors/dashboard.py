@@ -23,13 +23,20 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from directives import models
 from directives.domain.periods import Period, last_quarters, quarter_of
 from directives.domain.status import DUE_SOON, Rates, Standing, rates_from_counts
 from directives.selectors.scoping import tasks_visible_to
-from directives.selectors.standing import STANDING_CODES, exists_q, standing_case, standing_filter
+from directives.selectors.standing import (
+    STANDING_CODES,
+    due_soon_limit,
+    exists_q,
+    standing_case,
+    standing_filter,
+    state_columns,
+)
 
 __all__ = [
     "OVERDUE_LIMIT",
@@ -202,7 +209,7 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
     """ONE statement counting `tasks` by standing per directive, lead, deadline quarter and
     supporting body at `cutoff`, and overall at `previous_cutoff`.
 
-    Rows are (kind, key, standing rank, count), kind 0 = directive, 1 = lead, 2 = quarter,
+    Rows are (kind, key, standing rank, count, due soon among them), kind 0 = directive, 1 = lead, 2 = quarter,
     3 = previous cut-off (key NULL), 4 = supporting body; a NULL rank (a task that does not count
     at that cut-off: its directive not yet issued, say) is skipped by the caller. The task selection (with the user's
     visibility filter) is the ORM's SQL, used as a subquery. On PostgreSQL the first four are
@@ -211,16 +218,22 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
     tasks = tasks.order_by().filter(exists_q(cutoff) | exists_q(previous_cutoff))
     tasks, s = standing_case(tasks, cutoff, ranked=True)
     tasks, sp = standing_case(tasks, previous_cutoff, ranked=True)
-    inner = tasks.annotate(_q=quarter_rank(quarters), _s=s, _sp=sp).values_list(
-        "pk", "directive_id", "lead_id", "_q", "_s", "_sp"
+    tasks, state = state_columns(tasks, cutoff)
+    within = [STANDING_CODES.index(c) for c in (Standing.IN_PROGRESS, Standing.NOT_STARTED)]
+    inner = (
+        tasks.annotate(_q=quarter_rank(quarters), _s=s, _sp=sp, _dl=state["deadline"], _lim=due_soon_limit(cutoff))
+        .annotate(_ds=Case(When(Q(_s__in=within, _dl__lte=F("_lim")), then=Value(1)), default=Value(0)))
+        .values_list("pk", "directive_id", "lead_id", "_q", "_s", "_sp", "_ds")
     )
     connection = connections[tasks.db]
     sql, params = inner.query.get_compiler(using=tasks.db).as_sql()
     qn = connection.ops.quote_name
     link = qn(models.Task.supporters.through._meta.db_table)
-    cols = "pk, d, lead, q, s, sp"
+    cols = "pk, d, lead, q, s, sp, ds"
     org, task = qn("organization_id"), qn("task_id")
-    support = f"SELECT 4, l.{org}, t.s, COUNT(*) FROM {link} l JOIN t ON t.pk = l.{task} GROUP BY l.{org}, t.s"
+    support = (
+        f"SELECT 4, l.{org}, t.s, COUNT(*), SUM(t.ds) FROM {link} l JOIN t ON t.pk = l.{task} GROUP BY l.{org}, t.s"
+    )
     if connection.vendor == "postgresql":
         # The CTE is referenced twice, so PostgreSQL would materialize it: NOT MATERIALIZED
         # keeps both parts plain scans of the tasks table.
@@ -228,32 +241,36 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
             f"WITH t({cols}) AS NOT MATERIALIZED ({sql}) "
             "SELECT CASE WHEN GROUPING(d) = 0 THEN 0 WHEN GROUPING(lead) = 0 THEN 1 "
             "WHEN GROUPING(q) = 0 THEN 2 ELSE 3 END, COALESCE(d, lead, q), "
-            "CASE WHEN GROUPING(sp) = 0 THEN sp ELSE s END, COUNT(*) "
+            "CASE WHEN GROUPING(sp) = 0 THEN sp ELSE s END, COUNT(*), SUM(ds) "
             "FROM t GROUP BY GROUPING SETS ((d, s), (lead, s), (q, s), (sp)) "
             f"UNION ALL {support}",
             [*params],
         )
     return (
         f"WITH t({cols}) AS ({sql}) "
-        "SELECT 0, d, s, COUNT(*) FROM t GROUP BY d, s "
-        "UNION ALL SELECT 1, lead, s, COUNT(*) FROM t GROUP BY lead, s "
-        "UNION ALL SELECT 2, q, s, COUNT(*) FROM t GROUP BY q, s "
-        "UNION ALL SELECT 3, NULL, sp, COUNT(*) FROM t GROUP BY sp "
+        "SELECT 0, d, s, COUNT(*), SUM(ds) FROM t GROUP BY d, s "
+        "UNION ALL SELECT 1, lead, s, COUNT(*), SUM(ds) FROM t GROUP BY lead, s "
+        "UNION ALL SELECT 2, q, s, COUNT(*), SUM(ds) FROM t GROUP BY q, s "
+        "UNION ALL SELECT 3, NULL, sp, COUNT(*), SUM(ds) FROM t GROUP BY sp "
         f"UNION ALL {support}",
         [*params],
     )
 
 
 def _figure_counts(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: list[Period]) -> dict:
-    """{kind: {key: {standing code: n}}} from `_figure_sql` (kinds as named there)."""
-    out: dict[int, dict] = {kind: {} for kind in range(5)}
+    """{kind: {key: {standing code: n}}} from `_figure_sql` (kinds as named there), and under
+    kind "due_soon" the number of tasks due soon at the cut-off."""
+    out: dict = {kind: {} for kind in range(5)}
+    out["due_soon"] = 0
     try:
         sql, params = _figure_sql(tasks, cutoff, previous_cutoff, quarters)
     except EmptyResultSet:  # a filter that can match nothing (a user without organizations)
         return out
     with connections[tasks.db].cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, key, s, n in cursor:  # row by row: thousands of rows that need not live together
+        for kind, key, s, n, ds in cursor:  # row by row: thousands of rows that need not live together
+            if s is not None and kind == 0:
+                out["due_soon"] += int(ds or 0)
             if s is not None:
                 by = out[kind].setdefault(key, {})
                 by[STANDING_CODES[s]] = by.get(STANDING_CODES[s], 0) + n
@@ -427,7 +444,7 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
     )
     # 6. Due soon (Sắp đến hạn): a part of the within-the-deadline tasks.
     due_soon = Counts(
-        by_standing={DUE_SOON: standing_filter(tasks, cutoff, [DUE_SOON]).count()},
+        by_standing={DUE_SOON: counts["due_soon"]},
         params=base_params,
     )
     return DashboardData(

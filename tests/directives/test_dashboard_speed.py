@@ -185,7 +185,7 @@ def test_the_benchmarks_sql_floor_counts_what_the_dashboard_counts():
         cursor.execute(*floor_statement(cutoff))
         rows = cursor.fetchall()
     floor: dict = {}
-    for kind, key, s, n in rows:
+    for kind, key, s, n, _due_soon in rows:
         if s is not None:
             floor.setdefault((kind, key), {})[STANDING_CODES[s]] = n
 
