@@ -127,7 +127,8 @@ def split_bodies(phrase: str) -> list[str]:
             out.extend(g for g in group if g not in out)
             continue
         name = _LEADER.sub("", _clean_name(part))
-        name = proper_case(name)
+        if name.isupper() or name[1:].islower():  # casing kept as printed; only a name in one case is restored
+            name = proper_case(name)
         if name and len(name) >= 3 and _HEAD_AT_START.match(name) and name not in out:
             out.append(name)
     return out
