@@ -50,6 +50,17 @@ def require_chromium() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Vietnamese), whatever an earlier test on the same
+    worker left active: messages and catalogue lookups must not depend on test order."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
