@@ -1,5 +1,7 @@
 #!/usr/bin/env python
+import contextlib
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -9,11 +11,17 @@ def main() -> None:
     try:
         from django.core.management import execute_from_command_line
     except ImportError:
-        # Run with the project's virtualenv when called with another Python (e.g. the system
-        # `python manage.py parse_directive …` of a scoring script), once `make install` made it.
-        venv_python = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
-        if venv_python.exists() and Path(sys.executable).resolve() != venv_python.resolve():
-            os.execv(str(venv_python), [str(venv_python), *sys.argv])
+        # Called with another Python (e.g. the system `python manage.py parse_directive …` of a
+        # scoring script): bring the project's virtualenv up to date with the Makefile's own rule
+        # (`make install`: creates it on a fresh clone, reinstalls when requirements.txt changed,
+        # does nothing otherwise), then run with it.
+        root = Path(__file__).resolve().parent
+        venv_python = root / ".venv" / "bin" / "python"
+        if Path(sys.executable).resolve() != venv_python.resolve():
+            with contextlib.suppress(OSError):  # no make: the message below says what to run
+                subprocess.run(["make", "-s", "-C", str(root), "install"], stdout=sys.stderr)
+            if venv_python.exists():
+                os.execv(str(venv_python), [str(venv_python), *sys.argv])
         raise SystemExit("Django is not installed: run `make install` (or `make run`) first.") from None
     execute_from_command_line(sys.argv)
 
