@@ -91,11 +91,12 @@ def can_close_with_open_subtasks(user, task: models.Task, roles: dict[int, str])
 
 
 def can_import(user, roles: dict[int, str] | None = None) -> bool:
-    """Staff users and managers of any organization may import directives."""
+    """Staff users and managers of any (active) organization may import directives. `roles`
+    (the request's cached `user_roles`) saves the query where a page already has them."""
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
     if roles is None:
-        return models.Membership.objects.filter(user=user, role=MANAGER).exists()
+        return models.Membership.objects.filter(user=user, role=MANAGER, organization__is_active=True).exists()
     return MANAGER in roles.values()

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import models
+from directives import models, permissions
 from directives.importing.drafts import DirectiveDraft, period_code_of
 from directives.importing.matching import match_names
 from directives.importing.review import ExistingTask, ImportPlan, import_plan
@@ -55,14 +55,8 @@ def check_import_text(text: str) -> None:
 
 
 def user_can_import(user) -> bool:
-    """Staff users and managers of any (active) organization may import directives."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return models.Membership.objects.filter(
-        user=user, role=models.Membership.Role.MANAGER, organization__is_active=True
-    ).exists()
+    """Who may import: the one rule in `permissions.can_import`."""
+    return permissions.can_import(user)
 
 
 @dataclass
