@@ -4,6 +4,7 @@ shows only what a user may use; `make run` keeps to var/ and says when its port 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -171,6 +172,22 @@ def test_the_filesystem_broker_writes_under_var_only():
     from kombu import Connection
 
     assert Connection(settings.CELERY_BROKER_URL).hostname
+
+
+def test_sending_a_task_on_the_zero_setup_broker_writes_nothing_where_it_was_started(tmp_path):
+    """`make run` once left control/celery.exchange in the repository root (kombu's default
+    control folder is relative to the working directory)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "DATABASE_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="tracker.settings", PYTHONPATH=str(ROOT))
+    script = (
+        "import django; django.setup()\n"
+        "from tracker.celery import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    app.send_task('directives.tasks.no_such_task', connection=connection)\n"
+    )
+    sent = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert sent.returncode == 0, sent.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_make_run_ignores_a_docker_env_file_and_checks_its_port():

@@ -28,6 +28,7 @@ import sys
 import time
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -96,6 +97,8 @@ class Command(BaseCommand):
         skip = {area.strip() for area in skip.split(",") if area.strip()}
         if tasks < 1:
             raise CommandError("--tasks must be at least 1.")
+        # A new, empty database (the README's "createdb tracker_bench") gets its tables first.
+        call_command("migrate", interactive=False, verbosity=0)
         foreign = foreign_data()
         if foreign and not allow_existing_data:
             raise CommandError(
