@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,30 +191,40 @@ def _task_queries(roles: InboxRoles, today: date, every_section: bool = False) -
     return queries
 
 
-def _count_subquery(qs: QuerySet) -> Subquery:
-    """`SELECT COUNT(*) FROM (qs)` as a scalar subquery (no GROUP BY)."""
-    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Subquery(counted, output_field=IntegerField())
-
-
-def inbox_count(user, *, today: date | None = None) -> int:
-    """How many lines the inbox has, in one query."""
+def inbox_count(user, *, today: date | None = None, cap: int | None = None) -> int:
+    """How many lines the inbox has, in one query: one `COUNT(*)` per section, summed (the
+    sections are disjoint: overdue and due soon exclude each other, the issuer's sections exclude
+    the tasks the user's bodies lead). With `cap`, each section is counted up to `cap` + 1 rows
+    (`COUNT(*) FROM (… LIMIT)`): the navigation shows "99+" and does not count a whole
+    country's overdue tasks on every page."""
     if not user.is_authenticated:
         return 0
     today = today or timezone.localdate()
     roles = getattr(user, "_tracker_inbox_roles", None) or _roles_as_subqueries(user)
-    subqueries = {}
-    ids = Q()
-    for qs in _task_queries(roles, today, every_section=True).values():
-        ids |= Q(pk__in=qs.values("pk"))
-    subqueries["tasks"] = _count_subquery(models.Task.objects.filter(ids))
-    subqueries["extensions"] = _count_subquery(_pending_extensions(roles))
-    subqueries["claims"] = _count_subquery(_pending_claims(roles))
-    subqueries["returned"] = _count_subquery(_returned_claims(roles))
-    subqueries["explanations"] = _count_subquery(_open_explanations(roles))
-    subqueries["answers"] = _count_subquery(_answered_explanations(roles))
-    row = get_user_model().objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries).first()
-    return sum(v or 0 for v in (row or {}).values())
+    sections = [
+        *_task_queries(roles, today, every_section=True).values(),
+        _pending_extensions(roles),
+        _pending_claims(roles),
+        _returned_claims(roles),
+        _open_explanations(roles),
+        _answered_explanations(roles),
+    ]
+    parts, params = [], []
+    for n, qs in enumerate(sections):
+        qs = qs.order_by().values("pk")
+        if cap is not None:
+            qs = qs[: cap + 1]
+        try:
+            sql, p = qs.query.sql_with_params()
+        except EmptyResultSet:  # a section the user has no organization for
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS section_{n})")
+        params.extend(p)
+    if not parts:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(parts), params)
+        return int(cursor.fetchone()[0] or 0)
 
 
 def _task_item(task: models.Task, today: date) -> InboxItem:

@@ -34,7 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In, LessThanOrEqual
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -99,28 +99,49 @@ def exists_q(cutoff: date, prefix: str = "") -> Q:
     return q
 
 
-def _rank(cols: dict[str, str], cutoff: date, out: dict[str, Value]) -> Case:
-    """`domain.status.standing_at` over the state columns `cols` (field name -> column path)."""
+def _branches(cols: dict[str, str], cutoff: date) -> list[tuple[Q, Standing]]:
+    """`domain.status.standing_at` over the state columns `cols` (field name -> column path), as
+    its ordered branches: the first condition that holds gives the standing; none: in progress.
+    `_rank` writes them as one CASE, `_branch_q` as plain conditions the planner can estimate."""
     status, completed, deadline = cols["status"], cols["completed_on"], cols["deadline"]
     due = Coalesce(F(cols["completion_deadline"]), F(deadline))
+    done = Q(**{status: "done", f"{completed}__lte": cutoff})
+    on_time = Q(**{f"{cols['completion_deadline']}__isnull": True, f"{deadline}__isnull": True}) | Q(
+        LessThanOrEqual(F(completed), due)
+    )
+    return [
+        (Q(**{status: "cancelled"}), Standing.CANCELLED),
+        (done & on_time, Standing.DONE_ON_TIME),
+        (done, Standing.DONE_LATE),
+        (Q(**{f"{deadline}__isnull": True}), Standing.NO_DEADLINE),
+        (Q(**{f"{deadline}__lt": cutoff}), Standing.OVERDUE),
+        (Q(**{status: "not_started", cols["progress"]: 0}), Standing.NOT_STARTED),
+    ]
+
+
+def _rank(cols: dict[str, str], cutoff: date, out: dict[str, Value]) -> Case:
+    """The standing rule over the state columns `cols` as one CASE (`out`: the value per standing)."""
     return Case(
-        When(Q(**{status: "cancelled"}), then=out[Standing.CANCELLED]),
-        When(
-            Q(**{status: "done", f"{completed}__lte": cutoff}),
-            then=Case(
-                When(
-                    Q(**{f"{cols['completion_deadline']}__isnull": True, f"{deadline}__isnull": True})
-                    | Q(**{f"{completed}__lte": due}),
-                    then=out[Standing.DONE_ON_TIME],
-                ),
-                default=out[Standing.DONE_LATE],
-            ),
-        ),
-        When(Q(**{f"{deadline}__isnull": True}), then=out[Standing.NO_DEADLINE]),
-        When(Q(**{f"{deadline}__lt": cutoff}), then=out[Standing.OVERDUE]),
-        When(Q(**{status: "not_started", cols["progress"]: 0}), then=out[Standing.NOT_STARTED]),
+        *(When(cond, then=out[standing]) for cond, standing in _branches(cols, cutoff)),
         default=out[Standing.IN_PROGRESS],
     )
+
+
+def _branch_q(cols: dict[str, str], cutoff: date, codes) -> Q:
+    """The tasks whose standing (over `cols`) is one of `codes`, as a disjunction of the rule's
+    branches, each with the negation of the branches before it: what the CASE says, in a form
+    whose selectivity the planner can estimate from column statistics (so "overdue, by deadline"
+    walks the deadline index and stops at a page instead of scanning a million rows)."""
+    wanted = set(codes)
+    before = Q()
+    out = Q(pk__in=[])
+    for cond, standing in _branches(cols, cutoff):
+        if standing.value in wanted:
+            out |= before & cond
+        before &= ~cond
+    if Standing.IN_PROGRESS.value in wanted:
+        out |= before
+    return out
 
 
 def _history_alias(cutoff: date) -> str:
@@ -196,6 +217,12 @@ def standing_filter(qs: QuerySet, cutoff: date, codes, *, name: str = "standing"
     """`qs` narrowed to the tasks whose standing at `cutoff` is one of `codes` (standing codes,
     or "due_soon": within the deadline and due by `due_soon_limit`)."""
     codes = set(codes)
+    if not needs_history(cutoff):
+        # Today or later: the current columns are the state; plain conditions, no CASE.
+        cond = standing_q(cutoff, *codes)
+        if DUE_SOON in codes:
+            cond |= due_soon_q(cutoff)
+        return qs.filter(cond)
     qs, standing = standing_case(qs, cutoff)
     qs = qs.alias(**{f"_{name}_f": standing})
     cond = Q(**{f"_{name}_f__in": [c for c in codes if c in STANDING_CODES]})
@@ -206,25 +233,24 @@ def standing_filter(qs: QuerySet, cutoff: date, codes, *, name: str = "standing"
     return qs.filter(cond)
 
 
-def _current_case(cutoff: date, prefix: str = "") -> Case:
-    out = {Standing(c): Value(c) for c in STANDING_CODES}
-    standing = _rank({f: f"{prefix}{f}" for f in STATE_FIELDS}, cutoff, out)
-    return Case(When(exists_q(cutoff, prefix), then=standing), default=Value(None), output_field=CharField())
-
-
 def standing_q(cutoff: date, *codes: str, prefix: str = "") -> Q:
     """A Q for the tasks whose standing at `cutoff` is one of `codes`, to combine with other
-    conditions: the same CASE as `standing_case` over the tasks' *current* state, exact for a
-    cut-off of today (the inbox, "what is due now"); for the truth at a past date, with the
-    history, use `standing_filter` or `standing_case`."""
-    return Q(In(_current_case(cutoff, prefix), [c for c in codes if c in STANDING_CODES]))
+    conditions: the rule's branches (`_branch_q`) over the tasks' *current* state, exact for a
+    cut-off of today or later (the inbox, "what is due now", the task list's current filters); for
+    the truth at a past date, with the history, use `standing_filter` or `standing_case`."""
+    cols = {f: f"{prefix}{f}" for f in STATE_FIELDS}
+    return exists_q(cutoff, prefix) & _branch_q(cols, cutoff, [c for c in codes if c in STANDING_CODES])
 
 
 def due_soon_q(cutoff: date, prefix: str = "") -> Q:
     """A Q for the tasks due soon at `cutoff` (current state, as `standing_q`): within the
     deadline, due by `due_soon_limit` (the issuer's `due_soon_days`)."""
+    from directives.models import DUE_SOON_CHOICES
+
     within = standing_q(cutoff, *[s.value for s in WITHIN], prefix=prefix)
-    return within & Q(LessThanOrEqual(F(f"{prefix}deadline"), due_soon_limit(cutoff, prefix)))
+    # The bounds any issuer's setting allows, as plain conditions the deadline index serves.
+    window = Q(**{f"{prefix}deadline__lte": cutoff + timedelta(days=max(DUE_SOON_CHOICES))})
+    return within & window & Q(LessThanOrEqual(F(f"{prefix}deadline"), due_soon_limit(cutoff, prefix)))
 
 
 def with_standing(qs: QuerySet, cutoff: date) -> QuerySet:

@@ -34,6 +34,7 @@ from directives.forms import (
     TargetUpdateForm,
 )
 from directives.views import oversight
+from directives.views.paging import ListPaginator
 
 PAGE_SIZE = 50
 
@@ -81,7 +82,7 @@ def _task_filter(request) -> tuple[TaskFilter, dict]:
 def task_list(request):
     filterset, params = _task_filter(request)
     tasks = selectors.with_followed(selectors.task_list(request.user, **params), request.user)
-    paginator = Paginator(tasks, PAGE_SIZE)
+    paginator = ListPaginator(tasks, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -145,3 +145,19 @@ def test_an_empty_inbox_says_so(client):
     response = client.get(reverse("directives:inbox"))
     assert "Không có việc nào đang chờ." in response.content.decode()
     assert "nav-count" not in response.content.decode()
+
+
+def test_the_navigation_counts_up_to_its_cap_and_then_says_more(client, setup, monkeypatch):
+    """The navigation counts each section up to the cap (LIMIT), not every overdue task of a
+    country, and shows "N+" past it; the inbox page still counts them all."""
+    from directives.templatetags import inbox as tag
+
+    for n in range(4):
+        TaskFactory(directive=setup["late"].directive, lead=setup["unit"], path=f"9.{n}", deadline=TODAY - timedelta(1))
+    manager = setup["manager"]
+    assert selectors.inbox_count(manager, today=TODAY) == 6  # 5 overdue, 1 due soon (issued)
+    assert selectors.inbox_count(manager, today=TODAY, cap=2) == 3 + 1  # overdue counted to 3
+    monkeypatch.setattr(tag, "NAV_CAP", 3)
+    client.force_login(manager)
+    html = client.get(reverse("directives:inbox")).content.decode()
+    assert '<span class="badge nav-count">3+</span>' in html

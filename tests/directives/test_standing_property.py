@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from directives import models
 from directives.domain.status import DUE_SOON, Change, TaskState, due_soon, exists_at, standing_of, state_at
-from directives.selectors.standing import STANDING_CODES, standing_case, standing_filter
+from directives.selectors.standing import STANDING_CODES, standing_case, standing_filter, standing_q
 from tests.factories import DirectiveFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -152,3 +152,34 @@ def test_a_change_made_on_the_cutoff_day_counts_and_one_made_the_next_morning_do
     assert qs.annotate(_c=code).values_list("_c", flat=True).get() == "in_progress"
     qs, code = standing_case(models.Task.objects.filter(pk=task.pk), date(2021, 10, 1))
     assert qs.annotate(_c=code).values_list("_c", flat=True).get() == "done_on_time"
+
+
+NOW = START + timedelta(days=SPAN // 2)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(tasks(), min_size=1, max_size=8), days(SPAN // 2, SPAN // 2 + 45))
+def test_for_today_or_later_the_plain_conditions_give_the_pure_rule(examples, cutoff):
+    """With a cut-off of today or later, `standing_filter` and `standing_q` use the rule's branches
+    as plain conditions (no CASE): the same tasks as the pure rule, due soon included."""
+    import time_machine
+
+    examples = [(cur, [(at, b) for at, b in changes if at.date() < NOW], iss, d) for cur, changes, iss, d in examples]
+    with time_machine.travel(datetime.combine(NOW, time(12, 0)), tick=False):
+        models.Task.objects.all().delete()
+        saved = {_save(*ex, n=n).pk: ex for n, ex in enumerate(examples)}
+        expected = {pk: _expected(cur, changes, issued, cutoff) for pk, (cur, changes, issued, _d) in saved.items()}
+        for standing in STANDING_CODES:
+            want = {pk for pk, (w, _s) in expected.items() if w == standing}
+            assert (
+                set(standing_filter(models.Task.objects.all(), cutoff, [standing]).values_list("pk", flat=True)) == want
+            )
+            assert set(models.Task.objects.filter(standing_q(cutoff, standing)).values_list("pk", flat=True)) == want
+        soon = set(standing_filter(models.Task.objects.all(), cutoff, [DUE_SOON]).values_list("pk", flat=True))
+        assert soon == {
+            pk for pk, (w, state) in expected.items() if w is not None and due_soon(state, cutoff, saved[pk][3] or 7)
+        }

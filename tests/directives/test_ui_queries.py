@@ -47,7 +47,8 @@ def test_the_list_costs_the_same_queries_for_5_and_50_tasks(client, org, url_nam
     make_tasks(org, 45)
     large = queries_for(client, url, params)
     assert small == large
-    assert large <= 10
+    # 11: the task list loads a page in two statements (the ids, then their rows: `ListPaginator`)
+    assert large <= 11
 
 
 def test_the_xlsx_export_costs_a_fixed_number_of_queries(client, org):
