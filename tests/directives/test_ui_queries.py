@@ -60,3 +60,26 @@ def test_the_xlsx_export_costs_a_fixed_number_of_queries(client, org):
     small = queries_for(client, url, {"overdue": "1"})
     make_tasks(org, 45)
     assert queries_for(client, url, {"overdue": "1"}) == small
+
+
+def test_a_list_longer_than_the_count_cap_says_more_and_keeps_its_order(client, org, monkeypatch):
+    """Past the cap the list says "Hơn N nhiệm vụ" instead of counting every row; each page,
+    loaded as ids then rows, keeps the sort order."""
+    from directives.views.paging import ListPaginator
+
+    user = UserFactory()
+    MembershipFactory(user=user, organization=org, role="reporter")
+    client.force_login(user)
+    make_tasks(org, 7)
+    monkeypatch.setattr(ListPaginator, "cap", 5)
+    monkeypatch.setattr("directives.views.tasks.PAGE_SIZE", 3)
+    first = client.get(reverse("directives:task_list"), {"sort": "-deadline"})
+    html = first.content.decode()
+    assert "Hơn 5 nhiệm vụ" in html and "Trang 1/" not in html
+    rows = list(first.context["rows"])
+    assert [t.deadline for t in rows] == sorted((t.deadline for t in rows), reverse=True)
+    second = list(client.get(reverse("directives:task_list"), {"sort": "-deadline", "page": 2}).context["rows"])
+    assert len(second) == 3 and rows[-1].deadline >= second[0].deadline
+    assert not {t.pk for t in rows} & {t.pk for t in second}
+    monkeypatch.setattr(ListPaginator, "cap", 10)
+    assert "7 nhiệm vụ" in client.get(reverse("directives:task_list")).content.decode()
