@@ -62,6 +62,7 @@ from directives import reminders as rules
 from directives.domain.periods import format_date_vi
 from directives.domain.status import STANDING_LABELS_VI, Standing, standing_at
 from directives.selectors.standing import standing_filter
+from directives.services.recurring import recurring_occurrences_create
 
 logger = logging.getLogger("directives.reminders")
 
@@ -805,9 +806,11 @@ class SweepResult:
     skipped: int = 0
     dry_run: bool = False
     caught_up: list[str] = field(default_factory=list)
+    occurrences: int = 0  # occurrences of recurring tasks created (step 1 of the sweep)
 
     def as_dict(self) -> dict:
         return {
+            "occurrences": self.occurrences,
             "planned": self.planned,
             "sent": self.sent,
             "retried": self.retried,
@@ -841,16 +844,36 @@ def reminders_sweep(
     dry_run: bool = False,
     trigger: str = models.SweepRun.Trigger.SCHEDULE,
 ) -> SweepResult:
-    """Plan the day's reminders (first those of days missed since the last sweep, while still
-    useful) and send them; record the run and log its counts (not for a dry run)."""
+    """The daily sweep, the same whoever starts it (beat's task, `manage.py send_reminders`,
+    `make remind`, the admin's "run now", the catch-up):
+
+    1. Create the occurrences of recurring tasks due within `RECURRENCE_AHEAD_DAYS`
+       (`recurring_occurrences_create`; the unique (series, period) keeps each to one), so
+       that a new occurrence is reminded by the same sweep.
+    2. Plan the reminders of the days missed since the last sweep (while still useful), then
+       the day's.
+    3. Send them (unless `send=False`); record the run and log its counts.
+
+    Running it twice creates and plans nothing twice. A dry run does steps 1 and 2 in a
+    transaction that is rolled back and reports what they would have done.
+    """
     on = on or timezone.localdate()
     missed = _missed_days(on)
+    caught_up = [d.isoformat() for d in missed]
     if dry_run:
-        planned = sum(reminders_plan(on=day, dry_run=True, catch_up=True) for day in missed)
-        planned += reminders_plan(on=on, dry_run=True)
-        return SweepResult(planned=planned, sent=0, failed=0, dry_run=True, caught_up=[d.isoformat() for d in missed])
-    run = models.SweepRun.objects.create(for_date=on, trigger=trigger, caught_up=[d.isoformat() for d in missed])
+        with transaction.atomic():
+            occurrences = recurring_occurrences_create(on=on)
+            planned = sum(reminders_plan(on=day, dry_run=True, catch_up=True) for day in missed)
+            planned += reminders_plan(on=on, dry_run=True)
+            transaction.set_rollback(True)
+        return SweepResult(
+            planned=planned, sent=0, failed=0, dry_run=True, caught_up=caught_up, occurrences=occurrences
+        )
+    run = models.SweepRun.objects.create(for_date=on, trigger=trigger, caught_up=caught_up)
     try:
+        occurrences = recurring_occurrences_create(on=on)
+        if occurrences:
+            logger.info("reminders: sweep of %s created %d occurrences of recurring tasks", on, occurrences)
         planned = 0
         for day in missed:
             count = reminders_plan(on=day, catch_up=True)
@@ -875,13 +898,16 @@ def reminders_sweep(
         retried=sent.retried,
         expired=sent.expired,
         skipped=sent.skipped,
-        caught_up=[d.isoformat() for d in missed],
+        caught_up=caught_up,
+        occurrences=occurrences,
     )
     level = logging.WARNING if (sent.retried or sent.failed or sent.expired) else logging.INFO
     logger.log(
         level,
-        "reminders: sweep of %s: planned %d, sent %d, waiting for retry %d, failed %d, expired %d%s",
+        "reminders: sweep of %s: %d recurring occurrences created, planned %d, sent %d, waiting for retry %d, "
+        "failed %d, expired %d%s",
         on,
+        occurrences,
         planned,
         sent.sent,
         sent.retried,
