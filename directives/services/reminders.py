@@ -74,6 +74,9 @@ MIN_RETRY = timedelta(hours=24)
 INSERT_BATCH = 2000
 DIGEST_KINDS = frozenset(rules.URGENCY)
 UNSUBSCRIBE_SALT = "directives.reminders.unsubscribe"
+# An event mail waiting for the next digest goes out alone this long after the next sweep's
+# time if no sweep took it by then (beat stopped, the catch-up failed): late, never lost.
+DIGEST_EVENT_FALLBACK = timedelta(hours=1)
 
 __all__ = [
     "PlanResult",
@@ -87,6 +90,7 @@ __all__ = [
     "reminders_send",
     "reminders_sweep",
     "reminders_unsubscribe",
+    "next_sweep_at",
     "unsubscribe_token",
     "unsubscribe_email",
     "user_preference_update",
@@ -102,6 +106,15 @@ def reminder_backoff_seconds(attempt: int) -> int:
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def next_sweep_at(now: datetime | None = None) -> datetime:
+    """When the next daily sweep runs (`REMINDER_SWEEP_TIME`, local time): today's if it is
+    still ahead, tomorrow's otherwise."""
+    local = timezone.localtime(now or timezone.now())
+    hour, minute = settings.REMINDER_SWEEP_TIME
+    at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return at if at > local else at + timedelta(days=1)
 
 
 # -- planning -----------------------------------------------------------------------------
@@ -291,10 +304,14 @@ def notification_enqueue(
     send it after the caller's transaction commits; return how many rows were new.
 
     `key` makes it idempotent (an event id: "event:<TaskEvent id>"). With `payload["digest"]`
-    the row waits for the recipient's next digest (`send_at`, e.g. the next sweep) instead.
+    (the recipient chose "in the daily digest") the row waits for the recipient's next digest:
+    the next sweep sends it with his reminders (`_release_digest_events`); should no sweep run,
+    it goes out alone `DIGEST_EVENT_FALLBACK` after the sweep's time (or at `send_at`).
     Rows unsent after `useful_for` expire like reminders.
     """
     now = timezone.now()
+    if send_at is None and (payload or {}).get("digest"):
+        send_at = next_sweep_at(now) + DIGEST_EVENT_FALLBACK
     rows = [
         N(
             task=task,
@@ -468,6 +485,8 @@ def _why(rows: list[N]) -> list[str]:
             lines.setdefault(
                 ("issuer", org.pk), _("là lãnh đạo, quản lý của %(org)s, cơ quan ban hành văn bản") % {"org": org.name}
             )
+    if any(row.kind not in DIGEST_KINDS for row in rows):
+        lines[("events", 0)] = _("đã chọn nhận email về đề nghị, thẩm định, giải trình gộp vào bản tin hằng ngày")
     return list(lines.values())
 
 
@@ -541,6 +560,9 @@ def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
     ]
     issuers = list(dict.fromkeys(e["issuer"] for e in entries if e["issuer"]))
     only_support = all(e["heading"] == "support" for e in entries)
+    # Tasks listed for a reminder; the others are there for an event mail the recipient chose
+    # to read in the digest.
+    reminded = sum(1 for e in entries if e["heading"] in rules.URGENCY)
     return {
         "recipient": recipient,
         "name": _greeting(rows),
@@ -548,6 +570,7 @@ def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
         "today": format_date_vi(today),
         "headings": headings,
         "count": len(entries),
+        "reminded": reminded,
         "listed": len(listed),
         "more": len(entries) - len(listed),
         "standings": standings,
@@ -852,7 +875,8 @@ def reminders_sweep(
        that a new occurrence is reminded by the same sweep.
     2. Plan the reminders of the days missed since the last sweep (while still useful), then
        the day's.
-    3. Send them (unless `send=False`); record the run and log its counts.
+    3. Send them (unless `send=False`), with the event mails that waited for the digest (users
+       who chose "in the daily digest"); record the run and log its counts.
 
     Running it twice creates and plans nothing twice. A dry run does steps 1 and 2 in a
     transaction that is rolled back and reports what they would have done.
@@ -882,6 +906,7 @@ def reminders_sweep(
         planned += reminders_plan(on=on)
         run.planned, run.planned_at = planned, timezone.now()
         run.save(update_fields=["planned", "planned_at"])
+        _release_digest_events(timezone.now())
         sent = reminders_send() if send else SendResult()
     except Exception as exc:
         logger.exception("reminders: the sweep for %s failed", on)
@@ -916,6 +941,15 @@ def reminders_sweep(
         f"; last error: {sent.last_error}" if sent.last_error else "",
     )
     return result
+
+
+def _release_digest_events(now: datetime) -> int:
+    """Event mails waiting for the digest (`notification_enqueue` with `payload["digest"]`)
+    become due now, so that this sweep sends each with its recipient's reminders. Rows waiting
+    for a retry after a failed attempt keep their backoff."""
+    return N.objects.filter(state=N.State.PENDING, attempts=0, payload__digest=True, next_attempt_at__gt=now).update(
+        next_attempt_at=now
+    )
 
 
 def _sweep_due(now: datetime) -> bool:
@@ -966,10 +1000,17 @@ def notification_retry(*, notification_ids: list[int]) -> int:
 
 
 @transaction.atomic
-def user_preference_update(*, user, email_reminders: bool, support_digests: bool) -> models.UserPreference:
+def user_preference_update(
+    *, user, email_reminders: bool, support_digests: bool, event_mail: str | None = None
+) -> models.UserPreference:
+    """Save the user's choices: reminders by email, the "for information" digest of supported
+    tasks, and how event mails reach him (`event_mail`: at once, or in the next daily digest;
+    None leaves it as it is)."""
     pref, _created = models.UserPreference.objects.select_for_update().get_or_create(user=user)
     pref.email_reminders = bool(email_reminders)
     pref.support_digests = bool(support_digests)
+    if event_mail is not None:
+        pref.event_mail = event_mail
     pref.full_clean()
     pref.save()
     if pref.email_reminders and user.email:
