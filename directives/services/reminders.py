@@ -72,7 +72,7 @@ REMINDER_BACKOFF_BASE_SECONDS = 30
 # However early its window ends, a planned reminder is retried for at least this long.
 MIN_RETRY = timedelta(hours=24)
 INSERT_BATCH = 2000
-DIGEST_KINDS = frozenset(rules.URGENCY)
+DIGEST_KINDS = frozenset(rules.URGENCY) | frozenset(rules.EXPLANATION_KINDS)
 UNSUBSCRIBE_SALT = "directives.reminders.unsubscribe"
 # An event mail waiting for the next digest goes out alone this long after the next sweep's
 # time if no sweep took it by then (beat stopped, the catch-up failed): late, never lost.
@@ -264,7 +264,39 @@ def _planned_rows(on: date, token: datetime, now: datetime, catch_up: bool = Fal
         requested_on = timezone.localdate(created_at)
         for due in rules.extension_reminders(extension_id=ext_id, requested_on=requested_on, on=on, policy=policy):
             add(task_id, due, [issuer_id], audiences.managers, {"extension": ext_id})
+    if not catch_up:  # a daily row each; the day's sweep plans today's, missed days add nothing
+        _plan_explanations(on, add, audiences, default, by_org)
     return list(rows.values())
+
+
+def _plan_explanations(on: date, add, audiences: _Audiences, default: rules.Policy, by_org: dict) -> None:
+    """Requests for explanation open on `on` (to the users of the body asked, as in its inbox:
+    reporters and managers, not the body's contact address) and answers not yet closed (to
+    the managers of the asking body), one row a day each until dealt with."""
+    explainers = {org: [(e, u) for e, u in members if u] for org, members in audiences.lead.items()}
+    X = models.Explanation.State
+    for x_id, task_id, state, addressed_to, asker, issuer_id, created_at, answered_at in (
+        models.Explanation.objects.filter(state__in=[X.OPEN, X.ANSWERED])
+        .order_by("id")
+        .values_list(
+            "id",
+            "task_id",
+            "state",
+            "addressed_to_id",
+            "organization_id",
+            "task__directive__issuer_id",
+            "created_at",
+            "answered_at",
+        )
+    ):
+        asker = asker or issuer_id
+        policy = by_org.get(asker, default) if asker else default
+        since = timezone.localdate(answered_at if state == X.ANSWERED and answered_at else created_at)
+        for due in rules.explanation_reminders(explanation_id=x_id, state=state, since=since, on=on, policy=policy):
+            if due.audience == rules.EXPLAINERS:
+                add(task_id, due, [addressed_to], explainers, {"explanation": x_id})
+            elif due.audience == rules.ASKER_MANAGERS and asker:
+                add(task_id, due, [asker], audiences.managers, {"explanation": x_id})
 
 
 def reminders_plan(*, on: date, dry_run: bool = False, now: datetime | None = None, catch_up: bool = False) -> int:
@@ -485,6 +517,14 @@ def _why(rows: list[N]) -> list[str]:
             lines.setdefault(
                 ("issuer", org.pk), _("là lãnh đạo, quản lý của %(org)s, cơ quan ban hành văn bản") % {"org": org.name}
             )
+        elif row.kind == rules.EXPLANATION_OPEN:
+            lines.setdefault(
+                ("explainer", org.pk), _("là cán bộ của %(org)s, đơn vị được yêu cầu giải trình") % {"org": org.name}
+            )
+        elif row.kind == rules.EXPLANATION_REVIEW:
+            lines.setdefault(
+                ("asker", org.pk), _("là lãnh đạo, quản lý của %(org)s, đơn vị yêu cầu giải trình") % {"org": org.name}
+            )
     if any(row.kind not in DIGEST_KINDS for row in rows):
         lines[("events", 0)] = _("đã chọn nhận email về đề nghị, thẩm định, giải trình gộp vào bản tin hằng ngày")
     return list(lines.values())
@@ -498,11 +538,65 @@ def _greeting(rows: list[N]) -> str:
     return ", ".join(names[:3]) if names else rows[0].recipient
 
 
+def _explanation_entries(rows: list[N], explanations: dict[int, models.Explanation], today: date) -> list[dict]:
+    """The requests for explanation of a digest, each once (rows of a missed day and of today
+    about the same request are one entry): open ones by their due date, answers by date."""
+    entries: dict[int, dict] = {}
+    for row in rows:
+        x = explanations.get(_explanation_id(row))
+        if x is None or x.pk in entries:
+            continue
+        task = row.task
+        if row.kind == rules.EXPLANATION_OPEN:
+            asker = x.organization.name if x.organization_id else ""
+            said = _("%(org)s yêu cầu giải trình ngày %(date)s: %(text)s") % {
+                "org": asker or _("Cơ quan ban hành"),
+                "date": format_date_vi(timezone.localdate(x.created_at)),
+                "text": _excerpt(x.question, 300),
+            }
+            order = (x.due_on, x.pk)
+        else:
+            said = _("%(org)s đã giải trình ngày %(date)s: %(text)s") % {
+                "org": x.addressed_to.name,
+                "date": format_date_vi(timezone.localdate(x.answered_at or x.created_at)),
+                "text": _excerpt(x.answer, 300),
+            }
+            order = (timezone.localdate(x.answered_at or x.created_at), x.pk)
+        days, overdue = rules.days_left_label(deadline=x.due_on, on=today)
+        entries[x.pk] = {
+            "kind": row.kind,
+            "order": order,
+            "path": task.path,
+            "number": task.directive.number or _excerpt(task.directive.title, 60),
+            "excerpt": _excerpt(task.text),
+            "lines": textwrap.wrap(_excerpt(task.text), 72) or [""],
+            "said": said,
+            "said_lines": textwrap.wrap(said, 72) or [""],
+            "due_on": format_date_vi(x.due_on),
+            "days": days,
+            "overdue": overdue,
+            "url": _task_url(task.pk) + f"#explanation-{x.pk}",
+            "issuer": task.directive.issuer.name if task.directive.issuer_id else "",
+        }
+    return sorted(entries.values(), key=lambda e: e["order"])
+
+
 def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
-    """One digest: each task once, under its most urgent heading, the other reasons beside it;
-    the `REMINDER_DIGEST_MAX_TASKS` most urgent listed, the rest counted by standing."""
+    """One digest: the requests for explanation waiting for the recipient, in sections of their
+    own; then each task once, under its most urgent heading, the other reasons beside it; the
+    `REMINDER_DIGEST_MAX_TASKS` most urgent listed, the rest counted by standing."""
+    if all(hasattr(row, "_explanation") for row in rows):  # fetched by `_compose` for the batch
+        explanations = {row._explanation.pk: row._explanation for row in rows if row._explanation is not None}
+    else:
+        explanations = _explanations_of(rows)
+    explained = _explanation_entries([r for r in rows if r.kind in rules.EXPLANATION_KINDS], explanations, today)
+    covered = {_explanation_id(r) for r in rows if r.kind in rules.EXPLANATION_KINDS}
     by_task: dict[int, list[N]] = defaultdict(list)
     for row in rows:
+        if row.kind in rules.EXPLANATION_KINDS:
+            continue
+        if row.kind not in DIGEST_KINDS and _explanation_id(row) in covered:
+            continue  # the event mail of a request listed above, in its own section
         by_task[row.task_id].append(row)
     entries = []
     for group in by_task.values():
@@ -558,8 +652,8 @@ def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
         for s in (Standing.OVERDUE, Standing.IN_PROGRESS, Standing.NOT_STARTED, Standing.DONE_LATE)
         if by_standing.get(s)
     ]
-    issuers = list(dict.fromkeys(e["issuer"] for e in entries if e["issuer"]))
-    only_support = all(e["heading"] == "support" for e in entries)
+    issuers = list(dict.fromkeys(e["issuer"] for e in [*explained, *entries] if e["issuer"]))
+    only_support = bool(entries) and not explained and all(e["heading"] == "support" for e in entries)
     # Tasks listed for a reminder; the others are there for an event mail the recipient chose
     # to read in the digest.
     reminded = sum(1 for e in entries if e["heading"] in rules.URGENCY)
@@ -571,6 +665,13 @@ def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
         "headings": headings,
         "count": len(entries),
         "reminded": reminded,
+        "explanations": [e for e in explained if e["kind"] == rules.EXPLANATION_OPEN],
+        "answers": [e for e in explained if e["kind"] == rules.EXPLANATION_REVIEW],
+        "explanations_label": str(KIND_LABELS[rules.EXPLANATION_OPEN]),
+        "answers_label": str(KIND_LABELS[rules.EXPLANATION_REVIEW]),
+        "explanation_sections": [
+            (str(KIND_LABELS[kind]), [e for e in explained if e["kind"] == kind]) for kind in rules.EXPLANATION_KINDS
+        ],
         "listed": len(listed),
         "more": len(entries) - len(listed),
         "standings": standings,
@@ -655,16 +756,61 @@ def _finished_since(task: models.Task, on: date) -> bool:
     )
 
 
+def _explanation_id(row: N) -> int | None:
+    """The request for explanation a row is about: its payload's, or for an event mail of
+    an older row the id in its key ("explanation_requested:<id>:open")."""
+    value = row.payload.get("explanation") if isinstance(row.payload, dict) else None
+    if value is None and row.kind in ("explanation_requested", "explanation_answered"):
+        value = (row.window.split(":") + ["", ""])[1]
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _explanations_of(rows: list[N]) -> dict[int, models.Explanation]:
+    """The requests for explanation the rows are about, as they stand now (one query)."""
+    ids = {x for x in (_explanation_id(row) for row in rows) if x is not None}
+    if not ids:
+        return {}
+    return models.Explanation.objects.select_related("organization", "addressed_to").in_bulk(ids)
+
+
+def _still_due(row: N, explanations: dict[int, models.Explanation]) -> bool:
+    """An explanation row is still worth sending: the request is still open (to the body asked)
+    or its answer still unread (to the asking body's managers)."""
+    explanation = explanations.get(_explanation_id(row))
+    if explanation is None:
+        return False
+    wanted = models.Explanation.State.OPEN if row.kind == rules.EXPLANATION_OPEN else models.Explanation.State.ANSWERED
+    return explanation.state == wanted
+
+
 def _compose(rows: list[N], now: datetime, result: SendResult, lease: datetime) -> list[tuple[object, list[N]]]:
     """Step 3: the messages of a claimed batch, each with the rows it carries. Rows about a
-    task finished since are skipped; a message that cannot be rendered fails its rows."""
+    task finished since, or a request for explanation answered (or an answer closed) since,
+    are skipped; a message that cannot be rendered fails its rows."""
     today = timezone.localdate(now)
-    stale = [row.pk for row in rows if row.kind in DIGEST_KINDS and _finished_since(row.task, today)]
-    if stale:
-        result.skipped += N.objects.filter(pk__in=stale, state=N.State.SENDING, lease_until=lease).update(
-            state=N.State.SKIPPED, lease_until=None, closed_at=now, last_error=_("Nhiệm vụ đã hoàn thành hoặc dừng.")
-        )
-        rows = [row for row in rows if row.pk not in set(stale)]
+    explanations = _explanations_of(rows)
+    for row in rows:  # fetched once for the batch; the digest reads them from its rows
+        row._explanation = explanations.get(_explanation_id(row))
+    stale = [
+        row.pk
+        for row in rows
+        if row.kind in DIGEST_KINDS and row.kind not in rules.EXPLANATION_KINDS and _finished_since(row.task, today)
+    ]
+    settled = [row.pk for row in rows if row.kind in rules.EXPLANATION_KINDS and not _still_due(row, explanations)]
+    for pks, reason in (
+        (stale, _("Nhiệm vụ đã hoàn thành hoặc dừng.")),
+        (settled, _("Yêu cầu giải trình đã được trả lời hoặc đã kết thúc.")),
+    ):
+        if pks:
+            result.skipped += N.objects.filter(pk__in=pks, state=N.State.SENDING, lease_until=lease).update(
+                state=N.State.SKIPPED, lease_until=None, closed_at=now, last_error=reason
+            )
+    if stale or settled:
+        dropped = set(stale) | set(settled)
+        rows = [row for row in rows if row.pk not in dropped]
     groups: dict[tuple[str, int], list[N]] = defaultdict(list)
     for row in rows:
         in_digest = row.kind in DIGEST_KINDS or row.payload.get("digest")
