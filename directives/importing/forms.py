@@ -236,7 +236,7 @@ class TaskReviewForm(forms.Form):
             if not (cleaned.get("text") or "").strip():
                 self.add_error("text", _("Cần nội dung nhiệm vụ (hoặc bỏ chọn “Giữ”)."))
         if cleaned.get("include") and cleaned.get("recurrence"):
-            if not cleaned.get("due") and "due" not in self.errors:
+            if not cleaned.get("due") and "due" not in self.errors and not cleaned.get("merge"):
                 self.add_error("due", _("Nhiệm vụ định kỳ cần thời hạn của lần đầu tiên."))
             day, month = cleaned.get("recurrence_day") or 0, cleaned.get("recurrence_month") or 0
             if "recurrence_day" not in self.errors and "recurrence_month" not in self.errors:
