@@ -33,7 +33,8 @@ run: install
 	@echo ""
 	PATH="$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile -e $(RUN_ENV)
 
-## make remind: run the reminder sweep and send now (the beat runs it daily at 07:00).
+## make remind: run the daily sweep now (recurring tasks' next occurrences, reminders planned and sent);
+## the beat runs the same sweep daily at 07:00.
 remind: install
 	$(PY) manage.py send_reminders
 

@@ -1057,6 +1057,9 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("Báo cáo cấp trên")
         EXTENSION_PENDING = "extension_pending", _("Đề nghị gia hạn chờ quyết định")
         SUPPORT_DIGEST = "support", _("Để biết (phối hợp)")
+        # Requests for explanation, in each daily digest until dealt with (`reminders.py`).
+        EXPLANATION_OPEN = "explanation_open", _("Yêu cầu giải trình chưa trả lời")
+        EXPLANATION_REVIEW = "explanation_review", _("Giải trình đã nhận, chờ xem")
         # Event mails (issue 13), sent when the event happens or in the next digest.
         EXTENSION_REQUESTED = "extension_requested", _("Có đề nghị gia hạn")
         EXTENSION_DECIDED = "extension_decided", _("Đề nghị gia hạn đã được quyết định")

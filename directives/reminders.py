@@ -7,6 +7,8 @@ that a task whose deadline moves gets reminders for the new date only:
 - ``"2021-12-31:overdue:2"``    the 2nd overdue step (every ``overdue_every_days``)
 - ``"2021-12-31:escalate:3"``   escalation to the issuer's managers at the 3rd overdue step
 - ``"ext:42:0"``                extension request 42, first reminder to its decider
+- ``"expl:7:2021-12-24"``       request for explanation 7, still unanswered on 24/12/2021
+- ``"expl:7:answered:2021-12-24"``  its answer, still unread by the asking body on that day
 
 Catch-up rule: a sweep plans the window the task is *in* on that day, not only the exact
 day. A task 6 days before its deadline is in the "7 days before" window; if the sweep of the
@@ -33,6 +35,14 @@ DEFAULT_ESCALATE_AFTER_DAYS = 14
 LEAD = "lead"  # the lead organization's contact emails, reporters and managers
 SUPPORT = "support"  # supporting organizations that asked for the "for information" digest
 ISSUER_MANAGERS = "issuer_managers"  # managers of the directive's issuing organization
+EXPLAINERS = "explainers"  # reporters and managers of the body asked to explain (the inbox's rule)
+ASKER_MANAGERS = "asker_managers"  # managers of the body that asked for the explanation
+
+# Requests for explanation (yêu cầu giải trình) in the digest: open, and answered but not yet
+# closed by the asker. Listed in sections of their own, not merged with the task's reminders.
+EXPLANATION_OPEN = "explanation_open"
+EXPLANATION_REVIEW = "explanation_review"
+EXPLANATION_KINDS: tuple[str, ...] = (EXPLANATION_OPEN, EXPLANATION_REVIEW)
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,22 @@ def extension_reminders(
     step = age // policy.overdue_every_days
     until = requested_on + timedelta(days=(step + 1) * policy.overdue_every_days)
     return [Due("extension_pending", f"ext:{extension_id}:{step}", ISSUER_MANAGERS, until)]
+
+
+def explanation_reminders(
+    *, explanation_id: int, state: str, since: date, on: date, policy: Policy = DEFAULT_POLICY
+) -> list[Due]:
+    """A request for explanation is in every daily digest until it is dealt with: while open,
+    in the digests of the body that must answer; once answered, in those of the asking body's
+    managers until they close it. `since` is the day it was asked (open) or answered."""
+    if not policy.enabled or on < since:
+        return []
+    until = on + timedelta(days=1)
+    if state == "open":
+        return [Due(EXPLANATION_OPEN, f"expl:{explanation_id}:{on.isoformat()}", EXPLAINERS, until)]
+    if state == "answered":
+        return [Due(EXPLANATION_REVIEW, f"expl:{explanation_id}:answered:{on.isoformat()}", ASKER_MANAGERS, until)]
+    return []
 
 
 def task_reminders(*, facts: TaskFacts, on: date, policy: Policy = DEFAULT_POLICY) -> list[Due]:

@@ -35,8 +35,8 @@ TASK_BACKOFF_MAX = 300
     retry_backoff_max=TASK_BACKOFF_MAX,
 )
 def reminders_sweep_task(on: str | None = None) -> dict:
-    """The daily sweep: plan the day's reminders (and missed days'), then send them."""
-    services.recurring_occurrences_create(on=date.fromisoformat(on) if on else None)  # issue 13: ahead of time
+    """The daily sweep (`services.reminders_sweep`): create the recurring tasks' occurrences due
+    soon, plan the day's reminders (and missed days'), then send them."""
     result = services.reminders_sweep(on=date.fromisoformat(on) if on else None)
     return result.as_dict()
 

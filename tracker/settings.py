@@ -198,6 +198,10 @@ STORAGES = {
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The import review posts every row of the draft in one form (up to 2,000 tasks of 14 fields:
+# text, deadline, rhythm, bodies …); Django's default of 1,000 fields refused a draft of some
+# 80-110 tasks with a bare 400. The body's size stays bounded by DATA_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 50_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Email (Django 6.1 MAILERS): a real SMTP server when EMAIL_HOST is set, files under var/mail

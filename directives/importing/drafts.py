@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from directives.domain.periods import Period
+from directives.domain.recurrence import RecurrenceRule
 
 KIND_BY_LABEL = {
     "thông báo": "thong_bao",
@@ -41,6 +42,11 @@ class TaskDraft:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     include: bool = True
+    # A recurring task ("trước ngày 25/12 hằng năm"): Task.recurrence's code, the due day and
+    # the month within the period (0: the last); `due` is then the first occurrence.
+    recurrence: str = ""
+    recurrence_day: int = 0
+    recurrence_month: int = 0
 
     @property
     def parent_ref(self) -> str | None:
@@ -119,6 +125,44 @@ def period_code_of(value: str | None) -> str:
         return parsed.code() if parsed else ""
 
 
+#: The parser's frequency names (and their usual variants) -> Task.recurrence's codes. A weekly
+#: rhythm has no code: such a task is followed by its first deadline only.
+FREQUENCY_CODES = {
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "half_yearly": "half_yearly",
+    "half-yearly": "half_yearly",
+    "halfyearly": "half_yearly",
+    "semiannual": "half_yearly",
+    "semi-annual": "half_yearly",
+    "biannual": "half_yearly",
+    "yearly": "yearly",
+    "annual": "yearly",
+    "annually": "yearly",
+}
+#: The keys the parser names the month within the period with, per frequency.
+_MONTH_KEYS = ("month", "month_of_quarter", "month_of_half")
+
+
+def recurrence_of(value) -> tuple[str, int, int]:
+    """The parser's `recurrence` ({"freq": "yearly", "day": 25, "month": 12}; {"freq":
+    "quarterly", "day": 15, "month_of_quarter": 3}; {"freq": "quarterly"}) as (Task.recurrence,
+    recurrence_day, recurrence_month); ("", 0, 0) when there is none, or it is one the tracker
+    does not follow (weekly) or cannot be (a day or month out of range)."""
+    if not isinstance(value, dict):
+        return "", 0, 0
+    code = FREQUENCY_CODES.get(str(value.get("freq") or value.get("frequency") or "").strip().lower(), "")
+    if not code:
+        return "", 0, 0
+    try:
+        day = int(value.get("day") or 0)
+        month = next((int(value[k]) for k in _MONTH_KEYS if value.get(k)), 0)
+        RecurrenceRule(code, day, month)
+    except (TypeError, ValueError):
+        return "", 0, 0
+    return code, day, month
+
+
 def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
     """Build a draft from the parser's JSON contract (corpus/README.md) or a gold annotation."""
     doc = data.get("document") or {}
@@ -128,6 +172,7 @@ def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
     for item in data.get("tasks") or []:
         text = item.get("text") or item.get("text_start") or ""
         due = _date(item.get("due"))
+        recurrence, day, month = recurrence_of(item.get("recurrence")) if due else ("", 0, 0)
         tasks.append(
             TaskDraft(
                 ref=str(item.get("ref") or len(tasks) + 1),
@@ -136,6 +181,9 @@ def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
                 due_period=period_code_of(item.get("due_period")),
                 lead=list(item.get("lead") or []),
                 support=list(item.get("support") or []),
+                recurrence=recurrence,
+                recurrence_day=day,
+                recurrence_month=month,
             )
         )
     figures = []

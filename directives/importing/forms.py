@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from directives.documents import ACCEPT, EXTENSIONS
 from directives.domain.periods import Period
-from directives.models import Directive, validate_sane_date
+from directives.domain.recurrence import RecurrenceRule
+from directives.models import Directive, Task, validate_sane_date
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -179,6 +180,11 @@ class DirectiveMetaForm(forms.Form):
         return value
 
 
+def recurrence_choices() -> list[tuple[str, str]]:
+    """Task.recurrence's choices ("Không định kỳ", "Hằng tháng" …) in the active language."""
+    return [(value, str(label)) for value, label in Task._meta.get_field("recurrence").choices]
+
+
 class TaskReviewForm(forms.Form):
     include = forms.BooleanField(label=_lazy("Giữ"), required=False)
     merge = forms.BooleanField(label=_lazy("Gộp vào nhiệm vụ trước"), required=False)
@@ -187,6 +193,21 @@ class TaskReviewForm(forms.Form):
     text = forms.CharField(label=_lazy("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     due = VNDateField(label=_lazy("Thời hạn"))
     due_period = forms.CharField(required=False, widget=forms.HiddenInput)
+    recurrence = forms.ChoiceField(label=_lazy("Định kỳ"), required=False, widget=FastSelect)
+    recurrence_day = forms.IntegerField(
+        label=_lazy("Ngày đến hạn"),
+        required=False,
+        min_value=0,
+        max_value=31,
+        widget=forms.NumberInput(attrs={"size": 2, "min": 0, "max": 31, "class": "recurrence-num"}),
+    )
+    recurrence_month = forms.IntegerField(
+        label=_lazy("Tháng trong kỳ"),
+        required=False,
+        min_value=0,
+        max_value=12,
+        widget=forms.NumberInput(attrs={"size": 2, "min": 0, "max": 12, "class": "recurrence-num"}),
+    )
     lead = forms.ChoiceField(label=_lazy("Chủ trì"), required=False, widget=FastSelect)
     support = forms.MultipleChoiceField(
         label=_lazy("Phối hợp"), required=False, widget=FastSelectMultiple(attrs={"size": 4})
@@ -205,6 +226,7 @@ class TaskReviewForm(forms.Form):
         # per field, which took 10 s for a 1,000-task draft with 150 bodies.
         share_choices(self.fields["lead"], org_choices)
         share_choices(self.fields["support"], support_choices if support_choices is not None else org_choices[1:])
+        share_choices(self.fields["recurrence"], recurrence_choices())
 
     def clean(self):
         cleaned = super().clean()
@@ -213,6 +235,15 @@ class TaskReviewForm(forms.Form):
                 self.add_error("ref", _("Cần số thứ tự."))
             if not (cleaned.get("text") or "").strip():
                 self.add_error("text", _("Cần nội dung nhiệm vụ (hoặc bỏ chọn “Giữ”)."))
+        if cleaned.get("include") and cleaned.get("recurrence"):
+            if not cleaned.get("due") and "due" not in self.errors and not cleaned.get("merge"):
+                self.add_error("due", _("Nhiệm vụ định kỳ cần thời hạn của lần đầu tiên."))
+            day, month = cleaned.get("recurrence_day") or 0, cleaned.get("recurrence_month") or 0
+            if "recurrence_day" not in self.errors and "recurrence_month" not in self.errors:
+                try:
+                    RecurrenceRule(cleaned["recurrence"], day, month)
+                except ValueError:
+                    self.add_error("recurrence_month", _("Tháng đến hạn vượt quá số tháng của kỳ."))
         return cleaned
 
     @property

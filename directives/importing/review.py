@@ -69,6 +69,9 @@ def initial_from_draft(draft: DirectiveDraft, match) -> dict:
                 "text": task.text,
                 "due": task.due,
                 "due_period": task.due_period,
+                "recurrence": task.recurrence,
+                "recurrence_day": task.recurrence_day,
+                "recurrence_month": task.recurrence_month,
                 "lead": leads[0] if leads else "",
                 "support": [i for i in leads[1:] + supports if i != (leads[0] if leads else None)],
                 "new_bodies": "\n".join(unknown_leads + unknown_supports),
@@ -81,6 +84,14 @@ def initial_from_draft(draft: DirectiveDraft, match) -> dict:
     ]
     references = [{"include": True, "number": r.number, "kind": r.kind, "date": r.date} for r in draft.references]
     return {"meta": meta, "tasks": tasks, "figures": figures, "references": references}
+
+
+def _recurrence(data: dict) -> tuple[str, int, int]:
+    """(frequency, day, month) of a reviewed row; day and month only with a frequency."""
+    code = data.get("recurrence") or ""
+    if not code:
+        return "", 0, 0
+    return code, int(data.get("recurrence_day") or 0), int(data.get("recurrence_month") or 0)
 
 
 @dataclass
@@ -129,9 +140,12 @@ def reviewed_draft(meta, tasks, figures, references, *, orgs_by_id, source_text)
             previous.support += [n for n in support if n not in previous.support and n not in previous.lead]
             if data.get("due") and not previous.due:
                 previous.due = data["due"]
+                if data.get("recurrence") and not previous.recurrence:
+                    previous.recurrence, previous.recurrence_day, previous.recurrence_month = _recurrence(data)
             continue
         ref = data["ref"].strip()
         due = data.get("due")
+        recurrence, day, month = _recurrence(data) if due else ("", 0, 0)
         kept.append(
             ReviewedTask(
                 ref=ref,
@@ -141,6 +155,9 @@ def reviewed_draft(meta, tasks, figures, references, *, orgs_by_id, source_text)
                 lead=[lead] if lead else [],
                 support=support,
                 parent=(data.get("parent_ref") or "").strip() or None,
+                recurrence=recurrence,
+                recurrence_day=day,
+                recurrence_month=month,
             )
         )
     seen: set[str] = set()
@@ -205,12 +222,13 @@ class ExistingTask:
     deadline: date | None
     lead_name: str
     retired: bool = False
+    recurrence: tuple[str, int, int] = ("", 0, 0)
 
 
 @dataclass
 class ImportPlan:
-    """What confirming will do to an existing directive: tasks added, changed (text, deadline or
-    lead), retired (no longer in the text: kept with their history, out of the rates) and brought
+    """What confirming will do to an existing directive: tasks added, changed (text, deadline,
+    lead or recurrence), retired (no longer in the text: kept with their history, out of the rates) and brought
     back (retired before, in the text again)."""
 
     added: list[str] = field(default_factory=list)
@@ -241,6 +259,7 @@ def import_plan(draft: DirectiveDraft, existing: list[ExistingTask]) -> ImportPl
             " ".join(old.text.split()) != " ".join(item.text.split())
             or old.deadline != item.due
             or (item.lead[:1] or [""])[0].casefold() != old.lead_name.casefold()
+            or old.recurrence != (item.recurrence, item.recurrence_day, item.recurrence_month)
         ):
             plan.changed.append(item.ref)
         else:

@@ -146,8 +146,10 @@ def directive_import(
 
     With `update`, the directive's tasks are matched by path: kept tasks keep their history,
     new ones are marked `added_on` today, and a task no longer in the text is retired
-    (`retired_on` today), never deleted. Targets are matched by label; a target with quarterly
-    snapshots is kept even when the text no longer has it.
+    (`retired_on` today), never deleted; occurrences of recurring tasks are left as they are.
+    A task the parser (or the reviewer) made recurring gets its frequency, due day and month:
+    it is the first occurrence, and the daily sweep creates the next ones. Targets are matched
+    by label; a target with quarterly snapshots is kept even when the text no longer has it.
     """
     count = sum(1 for t in draft.tasks if t.include)
     if count > MAX_TASKS:
@@ -177,7 +179,10 @@ def directive_import(
     directive.full_clean()
     directive.save()
 
-    existing = {t.path: t for t in directive.tasks.all()} if update else {}
+    # The occurrences the sweep created of a recurring task are not in any text: an update
+    # neither matches nor retires them (a retired series simply gets no new ones).
+    own_tasks = directive.tasks.filter(series__isnull=True)
+    existing = {t.path: t for t in own_tasks} if update else {}
     existing_ids = {t.pk for t in existing.values()}
     by_ref: dict[str, models.Task] = {}
     kept: set[int] = set()
@@ -188,6 +193,10 @@ def directive_import(
         task.parent = by_ref.get(item.parent_ref) if item.parent_ref else None
         task.deadline = item.due
         task.deadline_period = period_code_of(item.due_period)
+        # A recurring task is its own first occurrence; the daily sweep creates the next ones.
+        task.recurrence = item.recurrence if item.due else ""
+        task.recurrence_day = item.recurrence_day if task.recurrence else 0
+        task.recurrence_month = item.recurrence_month if task.recurrence else 0
         leads = _resolve_bodies(item.lead, organizations, create_missing_bodies, proposer)
         task.lead = leads[0] if leads else None
         returning = task.pk is not None and task.retired_on is not None
@@ -215,7 +224,7 @@ def directive_import(
     old_targets = {t.label: t for t in directive.targets.all()} if update else {}
     retiring: list[int] = []
     if update:
-        retiring = list(directive.tasks.exclude(pk__in=kept).filter(retired_on=None).values_list("pk", flat=True))
+        retiring = list(own_tasks.exclude(pk__in=kept).filter(retired_on=None).values_list("pk", flat=True))
         models.Task.objects.filter(pk__in=retiring).update(retired_on=today, updated_at=timezone.now())
         models.TaskEvent.objects.bulk_create(
             models.TaskEvent(
@@ -292,9 +301,12 @@ def directive_existing(
 
 def directive_import_plan(*, draft: DirectiveDraft, directive: models.Directive) -> ImportPlan:
     """What confirming `draft` as an update of `directive` will add, change and retire."""
+    rows = directive.tasks.filter(series__isnull=True).values_list(
+        "path", "text", "deadline", "lead__name", "retired_on", "recurrence", "recurrence_day", "recurrence_month"
+    )
     existing = [
-        ExistingTask(path=p, text=t, deadline=d, lead_name=lead or "", retired=r is not None)
-        for p, t, d, lead, r in directive.tasks.values_list("path", "text", "deadline", "lead__name", "retired_on")
+        ExistingTask(path=p, text=t, deadline=d, lead_name=lead or "", retired=r is not None, recurrence=(f, day, m))
+        for p, t, d, lead, r, f, day, m in rows
     ]
     return import_plan(draft, existing)
 

@@ -82,6 +82,9 @@ def event_notify(*, kind: str, obj, text: str = "") -> None:
     body = f"{task.directive.number or task.directive} · {task.path} {task.text[:300]}\n\n{text}\n\n{url}".strip()
     key = f"{kind}:{obj.pk}:{getattr(obj, 'state', '')}"[:64]
     payload = {"subject": subject, "text": body, "url": url}
+    if isinstance(obj, models.Explanation):
+        # A digest that lists the request in its own section does not repeat this mail.
+        payload["explanation"] = obj.pk
 
     from directives.services import reminders as outbox
 

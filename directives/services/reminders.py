@@ -62,6 +62,7 @@ from directives import reminders as rules
 from directives.domain.periods import format_date_vi
 from directives.domain.status import STANDING_LABELS_VI, Standing, standing_at
 from directives.selectors.standing import standing_filter
+from directives.services.recurring import recurring_occurrences_create
 
 logger = logging.getLogger("directives.reminders")
 
@@ -71,8 +72,11 @@ REMINDER_BACKOFF_BASE_SECONDS = 30
 # However early its window ends, a planned reminder is retried for at least this long.
 MIN_RETRY = timedelta(hours=24)
 INSERT_BATCH = 2000
-DIGEST_KINDS = frozenset(rules.URGENCY)
+DIGEST_KINDS = frozenset(rules.URGENCY) | frozenset(rules.EXPLANATION_KINDS)
 UNSUBSCRIBE_SALT = "directives.reminders.unsubscribe"
+# An event mail waiting for the next digest goes out alone this long after the next sweep's
+# time if no sweep took it by then (beat stopped, the catch-up failed): late, never lost.
+DIGEST_EVENT_FALLBACK = timedelta(hours=1)
 
 __all__ = [
     "PlanResult",
@@ -86,6 +90,7 @@ __all__ = [
     "reminders_send",
     "reminders_sweep",
     "reminders_unsubscribe",
+    "next_sweep_at",
     "unsubscribe_token",
     "unsubscribe_email",
     "user_preference_update",
@@ -101,6 +106,15 @@ def reminder_backoff_seconds(attempt: int) -> int:
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def next_sweep_at(now: datetime | None = None) -> datetime:
+    """When the next daily sweep runs (`REMINDER_SWEEP_TIME`, local time): today's if it is
+    still ahead, tomorrow's otherwise."""
+    local = timezone.localtime(now or timezone.now())
+    hour, minute = settings.REMINDER_SWEEP_TIME
+    at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return at if at > local else at + timedelta(days=1)
 
 
 # -- planning -----------------------------------------------------------------------------
@@ -250,7 +264,39 @@ def _planned_rows(on: date, token: datetime, now: datetime, catch_up: bool = Fal
         requested_on = timezone.localdate(created_at)
         for due in rules.extension_reminders(extension_id=ext_id, requested_on=requested_on, on=on, policy=policy):
             add(task_id, due, [issuer_id], audiences.managers, {"extension": ext_id})
+    if not catch_up:  # a daily row each; the day's sweep plans today's, missed days add nothing
+        _plan_explanations(on, add, audiences, default, by_org)
     return list(rows.values())
+
+
+def _plan_explanations(on: date, add, audiences: _Audiences, default: rules.Policy, by_org: dict) -> None:
+    """Requests for explanation open on `on` (to the users of the body asked, as in its inbox:
+    reporters and managers, not the body's contact address) and answers not yet closed (to
+    the managers of the asking body), one row a day each until dealt with."""
+    explainers = {org: [(e, u) for e, u in members if u] for org, members in audiences.lead.items()}
+    X = models.Explanation.State
+    for x_id, task_id, state, addressed_to, asker, issuer_id, created_at, answered_at in (
+        models.Explanation.objects.filter(state__in=[X.OPEN, X.ANSWERED])
+        .order_by("id")
+        .values_list(
+            "id",
+            "task_id",
+            "state",
+            "addressed_to_id",
+            "organization_id",
+            "task__directive__issuer_id",
+            "created_at",
+            "answered_at",
+        )
+    ):
+        asker = asker or issuer_id
+        policy = by_org.get(asker, default) if asker else default
+        since = timezone.localdate(answered_at if state == X.ANSWERED and answered_at else created_at)
+        for due in rules.explanation_reminders(explanation_id=x_id, state=state, since=since, on=on, policy=policy):
+            if due.audience == rules.EXPLAINERS:
+                add(task_id, due, [addressed_to], explainers, {"explanation": x_id})
+            elif due.audience == rules.ASKER_MANAGERS and asker:
+                add(task_id, due, [asker], audiences.managers, {"explanation": x_id})
 
 
 def reminders_plan(*, on: date, dry_run: bool = False, now: datetime | None = None, catch_up: bool = False) -> int:
@@ -290,10 +336,14 @@ def notification_enqueue(
     send it after the caller's transaction commits; return how many rows were new.
 
     `key` makes it idempotent (an event id: "event:<TaskEvent id>"). With `payload["digest"]`
-    the row waits for the recipient's next digest (`send_at`, e.g. the next sweep) instead.
+    (the recipient chose "in the daily digest") the row waits for the recipient's next digest:
+    the next sweep sends it with his reminders (`_release_digest_events`); should no sweep run,
+    it goes out alone `DIGEST_EVENT_FALLBACK` after the sweep's time (or at `send_at`).
     Rows unsent after `useful_for` expire like reminders.
     """
     now = timezone.now()
+    if send_at is None and (payload or {}).get("digest"):
+        send_at = next_sweep_at(now) + DIGEST_EVENT_FALLBACK
     rows = [
         N(
             task=task,
@@ -467,6 +517,16 @@ def _why(rows: list[N]) -> list[str]:
             lines.setdefault(
                 ("issuer", org.pk), _("là lãnh đạo, quản lý của %(org)s, cơ quan ban hành văn bản") % {"org": org.name}
             )
+        elif row.kind == rules.EXPLANATION_OPEN:
+            lines.setdefault(
+                ("explainer", org.pk), _("là cán bộ của %(org)s, đơn vị được yêu cầu giải trình") % {"org": org.name}
+            )
+        elif row.kind == rules.EXPLANATION_REVIEW:
+            lines.setdefault(
+                ("asker", org.pk), _("là lãnh đạo, quản lý của %(org)s, đơn vị yêu cầu giải trình") % {"org": org.name}
+            )
+    if any(row.kind not in DIGEST_KINDS for row in rows):
+        lines[("events", 0)] = _("đã chọn nhận email về đề nghị, thẩm định, giải trình gộp vào bản tin hằng ngày")
     return list(lines.values())
 
 
@@ -478,11 +538,65 @@ def _greeting(rows: list[N]) -> str:
     return ", ".join(names[:3]) if names else rows[0].recipient
 
 
+def _explanation_entries(rows: list[N], explanations: dict[int, models.Explanation], today: date) -> list[dict]:
+    """The requests for explanation of a digest, each once (rows of a missed day and of today
+    about the same request are one entry): open ones by their due date, answers by date."""
+    entries: dict[int, dict] = {}
+    for row in rows:
+        x = explanations.get(_explanation_id(row))
+        if x is None or x.pk in entries:
+            continue
+        task = row.task
+        if row.kind == rules.EXPLANATION_OPEN:
+            asker = x.organization.name if x.organization_id else ""
+            said = _("%(org)s yêu cầu giải trình ngày %(date)s: %(text)s") % {
+                "org": asker or _("Cơ quan ban hành"),
+                "date": format_date_vi(timezone.localdate(x.created_at)),
+                "text": _excerpt(x.question, 300),
+            }
+            order = (x.due_on, x.pk)
+        else:
+            said = _("%(org)s đã giải trình ngày %(date)s: %(text)s") % {
+                "org": x.addressed_to.name,
+                "date": format_date_vi(timezone.localdate(x.answered_at or x.created_at)),
+                "text": _excerpt(x.answer, 300),
+            }
+            order = (timezone.localdate(x.answered_at or x.created_at), x.pk)
+        days, overdue = rules.days_left_label(deadline=x.due_on, on=today)
+        entries[x.pk] = {
+            "kind": row.kind,
+            "order": order,
+            "path": task.path,
+            "number": task.directive.number or _excerpt(task.directive.title, 60),
+            "excerpt": _excerpt(task.text),
+            "lines": textwrap.wrap(_excerpt(task.text), 72) or [""],
+            "said": said,
+            "said_lines": textwrap.wrap(said, 72) or [""],
+            "due_on": format_date_vi(x.due_on),
+            "days": days,
+            "overdue": overdue,
+            "url": _task_url(task.pk) + f"#explanation-{x.pk}",
+            "issuer": task.directive.issuer.name if task.directive.issuer_id else "",
+        }
+    return sorted(entries.values(), key=lambda e: e["order"])
+
+
 def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
-    """One digest: each task once, under its most urgent heading, the other reasons beside it;
-    the `REMINDER_DIGEST_MAX_TASKS` most urgent listed, the rest counted by standing."""
+    """One digest: the requests for explanation waiting for the recipient, in sections of their
+    own; then each task once, under its most urgent heading, the other reasons beside it; the
+    `REMINDER_DIGEST_MAX_TASKS` most urgent listed, the rest counted by standing."""
+    if all(hasattr(row, "_explanation") for row in rows):  # fetched by `_compose` for the batch
+        explanations = {row._explanation.pk: row._explanation for row in rows if row._explanation is not None}
+    else:
+        explanations = _explanations_of(rows)
+    explained = _explanation_entries([r for r in rows if r.kind in rules.EXPLANATION_KINDS], explanations, today)
+    covered = {_explanation_id(r) for r in rows if r.kind in rules.EXPLANATION_KINDS}
     by_task: dict[int, list[N]] = defaultdict(list)
     for row in rows:
+        if row.kind in rules.EXPLANATION_KINDS:
+            continue
+        if row.kind not in DIGEST_KINDS and _explanation_id(row) in covered:
+            continue  # the event mail of a request listed above, in its own section
         by_task[row.task_id].append(row)
     entries = []
     for group in by_task.values():
@@ -538,8 +652,11 @@ def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
         for s in (Standing.OVERDUE, Standing.IN_PROGRESS, Standing.NOT_STARTED, Standing.DONE_LATE)
         if by_standing.get(s)
     ]
-    issuers = list(dict.fromkeys(e["issuer"] for e in entries if e["issuer"]))
-    only_support = all(e["heading"] == "support" for e in entries)
+    issuers = list(dict.fromkeys(e["issuer"] for e in [*explained, *entries] if e["issuer"]))
+    only_support = bool(entries) and not explained and all(e["heading"] == "support" for e in entries)
+    # Tasks listed for a reminder; the others are there for an event mail the recipient chose
+    # to read in the digest.
+    reminded = sum(1 for e in entries if e["heading"] in rules.URGENCY)
     return {
         "recipient": recipient,
         "name": _greeting(rows),
@@ -547,6 +664,14 @@ def _digest_context(recipient: str, rows: list[N], today: date) -> dict:
         "today": format_date_vi(today),
         "headings": headings,
         "count": len(entries),
+        "reminded": reminded,
+        "explanations": [e for e in explained if e["kind"] == rules.EXPLANATION_OPEN],
+        "answers": [e for e in explained if e["kind"] == rules.EXPLANATION_REVIEW],
+        "explanations_label": str(KIND_LABELS[rules.EXPLANATION_OPEN]),
+        "answers_label": str(KIND_LABELS[rules.EXPLANATION_REVIEW]),
+        "explanation_sections": [
+            (str(KIND_LABELS[kind]), [e for e in explained if e["kind"] == kind]) for kind in rules.EXPLANATION_KINDS
+        ],
         "listed": len(listed),
         "more": len(entries) - len(listed),
         "standings": standings,
@@ -631,16 +756,61 @@ def _finished_since(task: models.Task, on: date) -> bool:
     )
 
 
+def _explanation_id(row: N) -> int | None:
+    """The request for explanation a row is about: its payload's, or for an event mail of
+    an older row the id in its key ("explanation_requested:<id>:open")."""
+    value = row.payload.get("explanation") if isinstance(row.payload, dict) else None
+    if value is None and row.kind in ("explanation_requested", "explanation_answered"):
+        value = (row.window.split(":") + ["", ""])[1]
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _explanations_of(rows: list[N]) -> dict[int, models.Explanation]:
+    """The requests for explanation the rows are about, as they stand now (one query)."""
+    ids = {x for x in (_explanation_id(row) for row in rows) if x is not None}
+    if not ids:
+        return {}
+    return models.Explanation.objects.select_related("organization", "addressed_to").in_bulk(ids)
+
+
+def _still_due(row: N, explanations: dict[int, models.Explanation]) -> bool:
+    """An explanation row is still worth sending: the request is still open (to the body asked)
+    or its answer still unread (to the asking body's managers)."""
+    explanation = explanations.get(_explanation_id(row))
+    if explanation is None:
+        return False
+    wanted = models.Explanation.State.OPEN if row.kind == rules.EXPLANATION_OPEN else models.Explanation.State.ANSWERED
+    return explanation.state == wanted
+
+
 def _compose(rows: list[N], now: datetime, result: SendResult, lease: datetime) -> list[tuple[object, list[N]]]:
     """Step 3: the messages of a claimed batch, each with the rows it carries. Rows about a
-    task finished since are skipped; a message that cannot be rendered fails its rows."""
+    task finished since, or a request for explanation answered (or an answer closed) since,
+    are skipped; a message that cannot be rendered fails its rows."""
     today = timezone.localdate(now)
-    stale = [row.pk for row in rows if row.kind in DIGEST_KINDS and _finished_since(row.task, today)]
-    if stale:
-        result.skipped += N.objects.filter(pk__in=stale, state=N.State.SENDING, lease_until=lease).update(
-            state=N.State.SKIPPED, lease_until=None, closed_at=now, last_error=_("Nhiệm vụ đã hoàn thành hoặc dừng.")
-        )
-        rows = [row for row in rows if row.pk not in set(stale)]
+    explanations = _explanations_of(rows)
+    for row in rows:  # fetched once for the batch; the digest reads them from its rows
+        row._explanation = explanations.get(_explanation_id(row))
+    stale = [
+        row.pk
+        for row in rows
+        if row.kind in DIGEST_KINDS and row.kind not in rules.EXPLANATION_KINDS and _finished_since(row.task, today)
+    ]
+    settled = [row.pk for row in rows if row.kind in rules.EXPLANATION_KINDS and not _still_due(row, explanations)]
+    for pks, reason in (
+        (stale, _("Nhiệm vụ đã hoàn thành hoặc dừng.")),
+        (settled, _("Yêu cầu giải trình đã được trả lời hoặc đã kết thúc.")),
+    ):
+        if pks:
+            result.skipped += N.objects.filter(pk__in=pks, state=N.State.SENDING, lease_until=lease).update(
+                state=N.State.SKIPPED, lease_until=None, closed_at=now, last_error=reason
+            )
+    if stale or settled:
+        dropped = set(stale) | set(settled)
+        rows = [row for row in rows if row.pk not in dropped]
     groups: dict[tuple[str, int], list[N]] = defaultdict(list)
     for row in rows:
         in_digest = row.kind in DIGEST_KINDS or row.payload.get("digest")
@@ -805,9 +975,11 @@ class SweepResult:
     skipped: int = 0
     dry_run: bool = False
     caught_up: list[str] = field(default_factory=list)
+    occurrences: int = 0  # occurrences of recurring tasks created (step 1 of the sweep)
 
     def as_dict(self) -> dict:
         return {
+            "occurrences": self.occurrences,
             "planned": self.planned,
             "sent": self.sent,
             "retried": self.retried,
@@ -841,16 +1013,37 @@ def reminders_sweep(
     dry_run: bool = False,
     trigger: str = models.SweepRun.Trigger.SCHEDULE,
 ) -> SweepResult:
-    """Plan the day's reminders (first those of days missed since the last sweep, while still
-    useful) and send them; record the run and log its counts (not for a dry run)."""
+    """The daily sweep, the same whoever starts it (beat's task, `manage.py send_reminders`,
+    `make remind`, the admin's "run now", the catch-up):
+
+    1. Create the occurrences of recurring tasks due within `RECURRENCE_AHEAD_DAYS`
+       (`recurring_occurrences_create`; the unique (series, period) keeps each to one), so
+       that a new occurrence is reminded by the same sweep.
+    2. Plan the reminders of the days missed since the last sweep (while still useful), then
+       the day's.
+    3. Send them (unless `send=False`), with the event mails that waited for the digest (users
+       who chose "in the daily digest"); record the run and log its counts.
+
+    Running it twice creates and plans nothing twice. A dry run does steps 1 and 2 in a
+    transaction that is rolled back and reports what they would have done.
+    """
     on = on or timezone.localdate()
     missed = _missed_days(on)
+    caught_up = [d.isoformat() for d in missed]
     if dry_run:
-        planned = sum(reminders_plan(on=day, dry_run=True, catch_up=True) for day in missed)
-        planned += reminders_plan(on=on, dry_run=True)
-        return SweepResult(planned=planned, sent=0, failed=0, dry_run=True, caught_up=[d.isoformat() for d in missed])
-    run = models.SweepRun.objects.create(for_date=on, trigger=trigger, caught_up=[d.isoformat() for d in missed])
+        with transaction.atomic():
+            occurrences = recurring_occurrences_create(on=on)
+            planned = sum(reminders_plan(on=day, dry_run=True, catch_up=True) for day in missed)
+            planned += reminders_plan(on=on, dry_run=True)
+            transaction.set_rollback(True)
+        return SweepResult(
+            planned=planned, sent=0, failed=0, dry_run=True, caught_up=caught_up, occurrences=occurrences
+        )
+    run = models.SweepRun.objects.create(for_date=on, trigger=trigger, caught_up=caught_up)
     try:
+        occurrences = recurring_occurrences_create(on=on)
+        if occurrences:
+            logger.info("reminders: sweep of %s created %d occurrences of recurring tasks", on, occurrences)
         planned = 0
         for day in missed:
             count = reminders_plan(on=day, catch_up=True)
@@ -859,6 +1052,7 @@ def reminders_sweep(
         planned += reminders_plan(on=on)
         run.planned, run.planned_at = planned, timezone.now()
         run.save(update_fields=["planned", "planned_at"])
+        _release_digest_events(timezone.now())
         sent = reminders_send() if send else SendResult()
     except Exception as exc:
         logger.exception("reminders: the sweep for %s failed", on)
@@ -875,13 +1069,16 @@ def reminders_sweep(
         retried=sent.retried,
         expired=sent.expired,
         skipped=sent.skipped,
-        caught_up=[d.isoformat() for d in missed],
+        caught_up=caught_up,
+        occurrences=occurrences,
     )
     level = logging.WARNING if (sent.retried or sent.failed or sent.expired) else logging.INFO
     logger.log(
         level,
-        "reminders: sweep of %s: planned %d, sent %d, waiting for retry %d, failed %d, expired %d%s",
+        "reminders: sweep of %s: %d recurring occurrences created, planned %d, sent %d, waiting for retry %d, "
+        "failed %d, expired %d%s",
         on,
+        occurrences,
         planned,
         sent.sent,
         sent.retried,
@@ -890,6 +1087,15 @@ def reminders_sweep(
         f"; last error: {sent.last_error}" if sent.last_error else "",
     )
     return result
+
+
+def _release_digest_events(now: datetime) -> int:
+    """Event mails waiting for the digest (`notification_enqueue` with `payload["digest"]`)
+    become due now, so that this sweep sends each with its recipient's reminders. Rows waiting
+    for a retry after a failed attempt keep their backoff."""
+    return N.objects.filter(state=N.State.PENDING, attempts=0, payload__digest=True, next_attempt_at__gt=now).update(
+        next_attempt_at=now
+    )
 
 
 def _sweep_due(now: datetime) -> bool:
@@ -940,10 +1146,17 @@ def notification_retry(*, notification_ids: list[int]) -> int:
 
 
 @transaction.atomic
-def user_preference_update(*, user, email_reminders: bool, support_digests: bool) -> models.UserPreference:
+def user_preference_update(
+    *, user, email_reminders: bool, support_digests: bool, event_mail: str | None = None
+) -> models.UserPreference:
+    """Save the user's choices: reminders by email, the "for information" digest of supported
+    tasks, and how event mails reach him (`event_mail`: at once, or in the next daily digest;
+    None leaves it as it is)."""
     pref, _created = models.UserPreference.objects.select_for_update().get_or_create(user=user)
     pref.email_reminders = bool(email_reminders)
     pref.support_digests = bool(support_digests)
+    if event_mail is not None:
+        pref.event_mail = event_mail
     pref.full_clean()
     pref.save()
     if pref.email_reminders and user.email:

@@ -27,6 +27,13 @@ class ReminderPreferencesForm(forms.Form):
     support_digests = forms.BooleanField(
         label=gettext_lazy("Nhận bản tin “để biết” về nhiệm vụ đơn vị phối hợp thực hiện"), required=False
     )
+    event_mail = forms.ChoiceField(
+        label=gettext_lazy("Email về đề nghị gia hạn, báo cáo hoàn thành bị trả lại, yêu cầu giải trình"),
+        choices=models.UserPreference.EventMail.choices,
+        initial=models.UserPreference.EventMail.IMMEDIATE,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Hãy chọn cách nhận email về các việc mới.")},
+    )
 
 
 @login_required
@@ -36,6 +43,7 @@ def reminder_preferences(request):
     initial = {
         "email_reminders": pref.email_reminders if pref else True,
         "support_digests": pref.support_digests if pref else False,
+        "event_mail": pref.event_mail if pref else models.UserPreference.EventMail.IMMEDIATE,
     }
     form = ReminderPreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -3,15 +3,18 @@ that creates each occurrence ahead of time, once."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
-from directives import selectors, services
+from directives import models, selectors, services
 from directives.domain.recurrence import RecurrenceRule, occurrences_between
 from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
 
@@ -139,3 +142,52 @@ def test_the_task_page_lists_the_occurrences(client, series):
     page = client.get(reverse("directives:task_detail", args=[series.occurrences.get().pk])).content.decode()
     assert reverse("directives:task_detail", args=[series.pk]) in page
     assert timedelta  # imported for symmetry with the other tests
+
+
+# -- one sweep for every caller: the command, the Celery task, the admin's "run now" -----------
+
+SWEEP_DAY = date(2027, 3, 8)  # the Q1/2027 occurrence (15/3) is a week away
+SWEEP_MORNING = datetime(2027, 3, 8, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def occurrence_reminders(series) -> list[tuple[str, str, str]]:
+    return sorted(models.Notification.objects.filter(task__series=series).values_list("window", "recipient", "state"))
+
+
+def send_reminders_json() -> dict:
+    out = StringIO()
+    call_command("send_reminders", "--date", SWEEP_DAY.isoformat(), "--json", stdout=out)
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+@pytest.mark.django_db
+def test_send_reminders_creates_the_due_occurrence_and_reminds_it_the_same_morning(series):
+    with time_machine.travel(SWEEP_MORNING, tick=False):
+        first = send_reminders_json()
+        again = send_reminders_json()
+    occurrence = series.occurrences.get()
+    assert (occurrence.deadline, occurrence.occurrence_period) == (date(2027, 3, 15), "2027Q1")
+    assert first["occurrences"] == 1
+    # The occurrence is reminded by the same sweep that created it: 7 days before its deadline.
+    assert occurrence_reminders(series) == [("2027-03-15:7", series.lead.contact_emails, "sent")]
+    assert (again["occurrences"], again["planned"], again["sent"]) == (0, 0, 0)  # twice creates nothing twice
+    assert series.occurrences.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_dry_run_says_what_the_sweep_would_create_and_creates_nothing(series):
+    with time_machine.travel(SWEEP_MORNING, tick=False):
+        result = services.reminders_sweep(on=SWEEP_DAY, dry_run=True)
+    assert result.occurrences == 1 and result.planned >= 1
+    assert not series.occurrences.exists() and not models.Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_celery_task_and_the_command_run_the_same_sweep(series):
+    from directives.tasks import reminders_sweep_task
+
+    with time_machine.travel(SWEEP_MORNING, tick=False):
+        result = reminders_sweep_task(SWEEP_DAY.isoformat())  # the body a worker (or "run now") executes
+        assert send_reminders_json()["occurrences"] == 0
+    assert result["occurrences"] == 1
+    assert occurrence_reminders(series) == [("2027-03-15:7", series.lead.contact_emails, "sent")]

@@ -120,6 +120,7 @@ def test_the_command_prints_json_on_its_last_line_and_records_the_sweep(task, ca
     call_command("send_reminders", "--date", "2021-12-24", "--json")
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert json.loads(last) == {
+        "occurrences": 0,
         "planned": 2,
         "sent": 2,
         "retried": 0,

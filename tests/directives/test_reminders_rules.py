@@ -103,3 +103,36 @@ def test_a_task_goes_under_its_most_urgent_heading():
     assert rules.most_urgent({"support", "before", "overdue"}) == "overdue"
     assert rules.most_urgent({"escalation", "overdue"}) == "escalation"
     assert rules.most_urgent({"extension_requested"}) == "extension_requested"
+
+
+def explained(state, on, since=date(2021, 12, 20), **policy):
+    return [
+        (d.kind, d.window, d.audience, d.until)
+        for d in rules.explanation_reminders(
+            explanation_id=7,
+            state=state,
+            since=since,
+            on=on,
+            policy=rules.Policy(**policy) if policy else rules.DEFAULT_POLICY,
+        )
+    ]
+
+
+def test_an_open_request_for_explanation_is_due_every_day_to_the_body_asked():
+    for day in (20, 21, 29):
+        on = date(2021, 12, day)
+        assert explained("open", on) == [
+            ("explanation_open", f"expl:7:{on.isoformat()}", rules.EXPLAINERS, date(2021, 12, day + 1))
+        ]
+
+
+def test_an_answer_is_due_every_day_to_the_askers_managers_and_a_closed_one_never():
+    assert explained("answered", date(2021, 12, 22)) == [
+        ("explanation_review", "expl:7:answered:2021-12-22", rules.ASKER_MANAGERS, date(2021, 12, 23))
+    ]
+    assert explained("closed", date(2021, 12, 22)) == []
+
+
+def test_nothing_is_due_before_the_request_nor_when_the_askers_policy_is_off():
+    assert explained("open", date(2021, 12, 19)) == []
+    assert explained("open", date(2021, 12, 22), enabled=False) == []

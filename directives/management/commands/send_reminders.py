@@ -1,4 +1,6 @@
-"""Plan and send the day's reminders synchronously (the same sweep as the beat task)."""
+"""Run the daily sweep now, synchronously: the same service as the beat task and the admin's
+"run now" (`services.reminders_sweep`): create the recurring tasks' occurrences due soon, plan the
+day's reminders (and missed days'), send them."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from directives import models, services
 
 
 class Command(BaseCommand):
-    help = "Plan the reminders due on a date (and on days missed since the last sweep) and send them."
+    help = (
+        "Create the occurrences of recurring tasks due soon, plan the reminders due on a date "
+        "(and on days missed since the last sweep) and send them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
@@ -19,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json",
             action="store_true",
-            help='last line: {"planned": N, "sent": M, "retried": R, "failed": K, "expired": E, ...}',
+            help='last line: {"occurrences": O, "planned": N, "sent": M, "retried": R, "failed": K, "expired": E, ...}',
         )
 
     def handle(self, *args, **options):
@@ -31,9 +36,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}") from None
         result = services.reminders_sweep(on=on, dry_run=options["dry_run"], trigger=models.SweepRun.Trigger.MANUAL)
         prefix = "would plan" if result.dry_run else "planned"
+        created = "recurring occurrences (would create)" if result.dry_run else "recurring occurrences created"
         self.stdout.write(
-            f"{prefix}: {result.planned}\nsent: {result.sent}\nwaiting for retry: {result.retried}\n"
-            f"failed: {result.failed}\nexpired: {result.expired}"
+            f"{created}: {result.occurrences}\n{prefix}: {result.planned}\nsent: {result.sent}\n"
+            f"waiting for retry: {result.retried}\nfailed: {result.failed}\nexpired: {result.expired}"
         )
         if result.caught_up:
             self.stdout.write(f"caught up missed days: {', '.join(result.caught_up)}")
