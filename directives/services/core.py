@@ -27,13 +27,21 @@ Task = models.Task
 # -- organizations -----------------------------------------------------------------
 
 
-def organization_get_or_create(*, name: str, short_name: str = "", kind: str = "other") -> models.Organization:
+def organization_get_or_create(
+    *, name: str, short_name: str = "", kind: str = "other", system: str | None = None
+) -> models.Organization:
+    """The organization named `name` (any case), created when missing. A new one's `system`
+    (which decides its reports' form) is `system`, else guessed from the name
+    (`domain.bodies.guess_system`); staff correct it in the admin."""
+    from directives.domain.bodies import guess_system
+
     name = " ".join(name.split())
     if not name:
         raise ValidationError(_("Tên cơ quan không được để trống."))
     org = models.Organization.objects.filter(name__iexact=name).first()
     if org is None:
-        org = models.Organization(name=name[:255], short_name=short_name, kind=kind)
+        system = system or guess_system([name])
+        org = models.Organization(name=name[:255], short_name=short_name, kind=kind, system=system)
         org.full_clean()
         org.save()
     return org
