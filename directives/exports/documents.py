@@ -406,8 +406,9 @@ def quarterly_report_docx(
     if not data.targets:
         d.para(_("Không có chỉ tiêu nào."))
     for t in data.targets:
-        at_end = dict(t.history).get(quarter)
-        value = at_end if at_end is not None else t.achieved
+        # Its value at the quarter's end: the last snapshot by then (a quarter without an update
+        # keeps the one before), else the value entered without one.
+        value = t.trend[-1][1] if t.trend else t.achieved
         percent = float(value) * 100 / float(t.total) if t.total else None
         d.para(f"- {t.directive_label}: {t.label} — {target_text(value, t.total, t.unit, percent)}.")
 
