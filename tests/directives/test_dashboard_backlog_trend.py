@@ -160,3 +160,20 @@ def test_the_page_draws_the_trend_with_its_values_as_text_and_says_when_there_is
     assert not svg.xpath(".//a | .//button | .//input")  # nothing interactive inside
     empty = rows["Đề án sắp xếp bộ máy"].xpath("./td[4]")[0]
     assert not empty.xpath(".//svg") and "Chưa có số liệu theo quý" in empty.text_content()
+
+
+def test_the_quarterly_report_gives_a_target_its_last_figure_by_the_quarters_end(directive):
+    import io
+
+    import docx
+
+    from directives.exports import SYSTEM, quarterly_report_docx
+
+    _task(directive, date(2021, 9, 1), 1)
+    target = models.Target.objects.create(directive=directive, label="Kết nạp đảng viên", unit="đảng viên", total=204)
+    services.target_update(target=target, achieved=Decimal(102), on=date(2021, 6, 30))  # Q2
+    services.target_update(target=target, achieved=Decimal(180), on=date(2021, 11, 15))  # Q4, after Q3
+    content = quarterly_report_docx(SYSTEM, Period(2021, quarter=3), today=date(2026, 6, 30))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+    assert "Kết nạp đảng viên — 102/204 đảng viên (50%)" in text  # no figure in Q3: Q2's stands
+    assert "180/204" not in text
