@@ -72,8 +72,8 @@ RATE_COLUMNS = ["tasks_count", "completion_rate_display", "on_time_rate_display"
 @admin.register(models.Organization)
 class OrganizationAdmin(TaskRatesMixin, admin.ModelAdmin):
     rates_prefix = "led_tasks__"  # as lead (chủ trì)
-    list_display = ["name", "short_name", "kind", "parent", "is_active", *RATE_COLUMNS]
-    list_filter = ["kind", "is_active", ("proposed_by", admin.EmptyFieldListFilter)]
+    list_display = ["name", "short_name", "kind", "system", "parent", "is_active", *RATE_COLUMNS]
+    list_filter = ["kind", "system", "is_active", ("proposed_by", admin.EmptyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent"]

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from directives.domain import dates
+from directives.domain import bodies, dates
 from directives.domain.periods import Period
 from directives.domain.status import DUE_SOON_DAYS, Standing, TaskState, standing_of
 from directives.domain.text import fold_text
@@ -126,9 +126,26 @@ class Organization(TimeStamped):
         DISTRICT = "district", _("Huyện, xã")
         OTHER = "other", _("Khác")
 
+    class System(models.TextChoices):
+        """The body's system; it decides the form of its reports (`exports.documents`)."""
+
+        PARTY = bodies.PARTY, _("Đảng")
+        STATE = bodies.STATE, _("Nhà nước (chính quyền)")
+        MASS = bodies.MASS, _("Mặt trận, đoàn thể")
+
     name = models.CharField(_("tên"), max_length=255, unique=True)
     short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
     kind = models.CharField(_("cấp"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    system = models.CharField(
+        _("hệ thống"),
+        max_length=8,
+        choices=System.choices,
+        default=System.PARTY,
+        help_text=_(
+            "Quyết định thể thức báo cáo: cơ quan Đảng theo Hướng dẫn 36-HD/VPTW (“ĐẢNG CỘNG SẢN VIỆT NAM”); "
+            "cơ quan nhà nước, Mặt trận và đoàn thể theo Nghị định 30/2020/NĐ-CP (Quốc hiệu và Tiêu ngữ)."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("cơ quan cấp trên"),

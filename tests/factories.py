@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from directives import models
+from directives.domain.bodies import guess_system
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -33,6 +34,8 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Cơ quan {n}")
     kind = models.Organization.Kind.PROVINCIAL
+    # As an organization created by an import: the system guessed from the name.
+    system = factory.LazyAttribute(lambda o: guess_system([o.name]))
     contact_emails = factory.Sequence(lambda n: f"org{n}@example.vn")
 
 

@@ -81,11 +81,15 @@ def floor_statement(cutoff: date, user=None) -> tuple[str, list]:
     """The statement that computes every count of the dashboard at `cutoff` (the one the
     dashboard runs: `selectors.dashboard._figure_sql`, built from the one standing rule), for the
     whole data set: what the figures cost if Python, templates and the small look-ups were free."""
-    from directives.domain.periods import last_quarters, quarter_of
+    from directives.domain.periods import quarter_of
+    from directives.domain.status import Standing
     from directives.models import Task
-    from directives.selectors.dashboard import QUARTERS, _figure_sql
+    from directives.selectors.dashboard import _figure_sql, dashboard_quarters
+    from directives.selectors.standing import standing_filter
 
-    quarters = last_quarters(cutoff, QUARTERS)
+    # The dashboard's quarters: from the oldest overdue task's (a look-up, not timed).
+    oldest = standing_filter(Task.objects.all(), cutoff, [Standing.OVERDUE]).order_by("deadline")
+    quarters = dashboard_quarters(cutoff, oldest.values_list("deadline", flat=True).first())
     return _figure_sql(Task.objects.all(), cutoff, quarter_of(cutoff).previous().end, quarters)
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from directives import models, services
+from directives.domain.bodies import guess_system
 from directives.importing.drafts import DirectiveDraft, TaskDraft, draft_from_contract
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -94,7 +95,13 @@ def _ensure_organizations() -> dict[str, models.Organization]:
     for name, short, kind, parent, emails in ORGANIZATIONS:
         org, _ = models.Organization.objects.get_or_create(
             name=name,
-            defaults={"short_name": short, "kind": kind, "contact_emails": emails, "parent": orgs.get(parent)},
+            defaults={
+                "short_name": short,
+                "kind": kind,
+                "system": guess_system([name, parent or ""]),
+                "contact_emails": emails,
+                "parent": orgs.get(parent),
+            },
         )
         orgs[name] = org
     return orgs

@@ -3,11 +3,13 @@
 `quarterly_report_docx(user, quarter)` returns bytes; the view and `manage.py quarterly_report`
 write them. `SYSTEM` is the reader a management command uses: it sees every task.
 
-The form follows the reporting organization's system (`is_party_body`):
+The form follows the reporting organization's system (`Organization.system`, read by
+`is_party_body`; set by staff, first filled from the name by `domain.bodies.guess_system`):
 
-- state bodies, Nghị định 30/2020/NĐ-CP (Phụ lục I): at the top left the governing body and the
-  body (bold), "Số: …/BC-<tên viết tắt>"; at the top right "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-  "Độc lập - Tự do - Hạnh phúc" and the place and date line;
+- state bodies, and the Fatherland Front and mass organizations, Nghị định 30/2020/NĐ-CP
+  (Phụ lục I): at the top left the governing body and the body (bold), "Số: …/BC-<tên viết
+  tắt>"; at the top right "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+  and the place and date line;
 - Party bodies, Hướng dẫn 36-HD/VPTW: at the top left the higher Party committee, the body
   (bold), "*" and "Số …-BC/<tên viết tắt>"; at the top right "ĐẢNG CỘNG SẢN VIỆT NAM" and the
   place and date line.
@@ -62,23 +64,12 @@ def target_text(achieved, total, unit: str, percent: float | None) -> str:
 
 # -- the official form ------------------------------------------------------------------
 
-PARTY_WORDS = ("đảng", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy", "trung ương")
-STATE_WORDS = ("bộ ", "sở ", "ủy ban nhân dân", "ubnd", "chính phủ", "tổng cục", "cục ", "hội đồng nhân dân")
-
 
 def is_party_body(org: models.Organization | None) -> bool:
-    """Party bodies (Ban Tổ chức Trung ương, Tỉnh ủy …, their Ban and Vụ) write in the Party's
-    form; ministries, departments and people's committees in the state's. Read from the name and
-    its parents' names (the first that says), Party by default for the organizing commissions
-    this product serves."""
-    while org is not None:
-        name = f" {org.name.casefold()} "
-        if any(w in name for w in STATE_WORDS):
-            return False
-        if any(w in name for w in PARTY_WORDS):
-            return True
-        org = org.parent
-    return True
+    """Whether `org` writes in the Party's form: its `system` field says (Đảng); state bodies and
+    the Fatherland Front and mass organizations write in the state's. No organization (a reader
+    without one): the Party's, the form of the organizing commissions this product serves."""
+    return org is None or org.system == models.Organization.System.PARTY
 
 
 PLACES = {"tp hcm": "Thành phố Hồ Chí Minh", "tp. hcm": "Thành phố Hồ Chí Minh", "hcm": "Thành phố Hồ Chí Minh"}
@@ -415,8 +406,9 @@ def quarterly_report_docx(
     if not data.targets:
         d.para(_("Không có chỉ tiêu nào."))
     for t in data.targets:
-        at_end = dict(t.history).get(quarter)
-        value = at_end if at_end is not None else t.achieved
+        # Its value at the quarter's end: the last snapshot by then (a quarter without an update
+        # keeps the one before), else the value entered without one.
+        value = t.trend[-1][1] if t.trend else t.achieved
         percent = float(value) * 100 / float(t.total) if t.total else None
         d.para(f"- {t.directive_label}: {t.label} — {target_text(value, t.total, t.unit, percent)}.")
 

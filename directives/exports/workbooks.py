@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -254,6 +254,10 @@ def dashboard_workbook(data: DashboardData, *, heading: Sequence[str] = ()) -> b
         ],
         heading=head,
     )
+    if data.earlier is not None:  # an old backlog, before the first quarter shown
+        first = data.by_quarter[0].period
+        label = _("Trước %(quarter)s") % {"quarter": first.label()}
+        sheet.append([label, None, data.earlier_before - timedelta(days=1), *_counts_row(data.earlier)])
     for q in data.by_quarter:
         sheet.append([q.period.label(), q.period.start, q.period.end, *_counts_row(q.counts)])
     sheet.finish()

@@ -12,18 +12,29 @@ test can check that every figure equals the length of the list it links to.
 Choices: `year` filters by the deadline's year (tasks without a deadline drop out); targets
 follow the directives of the filtered tasks; the overdue list holds at most `OVERDUE_LIMIT`
 tasks, oldest deadline first.
+
+The quarter view (`by_quarter`, by quarter of deadline) reaches back to the quarter of the oldest
+task still open at the cut-off (the first of the overdue list: an open task due before the
+cut-off is overdue), at least the last `QUARTERS` quarters and at most `MAX_QUARTERS`; the tasks
+due before its first quarter make one more row, `earlier` ("Trước Quý …"), so that an old
+backlog is never out of sight and the statement's CASE stays short.
+
+A target's trend (`TargetRow.trend`) is its own last `TREND_POINTS` quarterly snapshots up to
+the cut-off's quarter, whenever they were taken; `history` is its snapshots in the quarters of
+the quarter view (the columns of the .xlsx).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from directives import models
 from directives.domain.periods import Period, last_quarters, quarter_of
@@ -50,13 +61,16 @@ __all__ = [
     "QuarterRow",
     "TargetRow",
     "dashboard_data",
+    "dashboard_quarters",
     "dashboard_tasks",
     "extended_count",
     "directive_figures",
 ]
 
 OVERDUE_LIMIT = 50
-QUARTERS = 8
+QUARTERS = 8  # the quarter view shows at least these last quarters...
+MAX_QUARTERS = 12  # ...and reaches back to the oldest open task over at most these
+TREND_POINTS = 8  # a target's sparkline: its last snapshots
 COUNTED_CODES = [c for c in STANDING_CODES if c != Standing.CANCELLED]
 FINISHED_CODES = [Standing.DONE_ON_TIME.value, Standing.DONE_LATE.value]
 WITHIN_CODES = [Standing.IN_PROGRESS.value, Standing.NOT_STARTED.value]
@@ -173,7 +187,8 @@ class TargetRow:
     achieved: Decimal
     total: Decimal
     percent: float | None
-    history: list[tuple[Period, Decimal | None]]  # the last quarters, oldest first; None = no snapshot
+    history: list[tuple[Period, Decimal | None]]  # the quarter view's quarters, oldest first; None = no snapshot
+    trend: list[tuple[Period, Decimal]] = field(default_factory=list)  # its last snapshots, oldest first
 
 
 @dataclass(frozen=True)
@@ -188,17 +203,35 @@ class DashboardData:
     targets: list[TargetRow]
     overdue: list[models.Task]
     due_soon: Counts = field(default_factory=lambda: Counts(by_standing={}))
+    earlier: Counts | None = None  # the tasks due before by_quarter's first quarter; None when none
+
+    @property
+    def earlier_before(self) -> date | None:
+        """The first day of the quarter view: `earlier` holds the tasks due before it."""
+        return self.by_quarter[0].period.start if self.by_quarter else None
 
     @property
     def is_empty(self) -> bool:
         return not self.headline.get(*STANDING_CODES)
 
 
-def quarter_rank(quarters: list[Period]) -> Case:
-    """The index in `quarters` of the quarter holding each task's deadline (NULL outside them):
-    date comparisons only, no date arithmetic per row."""
+def dashboard_quarters(cutoff: date, oldest_open: date | None) -> list[Period]:
+    """The quarters of the quarter view, oldest first: from the quarter of `oldest_open` (the
+    deadline of the oldest task still open at the cut-off) to the cut-off's, at least `QUARTERS`
+    and at most `MAX_QUARTERS` of them."""
+    n = QUARTERS
+    if oldest_open is not None:
+        last, first = quarter_of(cutoff), quarter_of(oldest_open)
+        n = (last.year - first.year) * 4 + last.quarter - first.quarter + 1
+    return last_quarters(cutoff, min(max(n, QUARTERS), MAX_QUARTERS))
+
+
+def quarter_rank(quarters: list[Period], *, earlier: bool = False) -> Case:
+    """The index in `quarters` of the quarter holding each task's deadline (NULL outside them;
+    with `earlier`, -1 before them): date comparisons only, no date arithmetic per row."""
     return Case(
-        When(Q(deadline__lt=quarters[0].start) | Q(deadline__gt=quarters[-1].end), then=Value(None)),
+        When(deadline__lt=quarters[0].start, then=Value(-1 if earlier else None)),
+        When(deadline__gt=quarters[-1].end, then=Value(None)),
         *(When(deadline__lte=p.end, then=Value(n)) for n, p in enumerate(quarters)),
         default=Value(None),
         output_field=IntegerField(),
@@ -209,9 +242,10 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
     """ONE statement counting `tasks` by standing per directive, lead, deadline quarter and
     supporting body at `cutoff`, and overall at `previous_cutoff`.
 
-    Rows are (kind, key, standing rank, count, due soon among them), kind 0 = directive, 1 = lead, 2 = quarter,
-    3 = previous cut-off (key NULL), 4 = supporting body; a NULL rank (a task that does not count
-    at that cut-off: its directive not yet issued, say) is skipped by the caller. The task selection (with the user's
+    Rows are (kind, key, standing rank, count, due soon among them), kind 0 = directive, 1 = lead,
+    2 = quarter (the index in `quarters`, -1 before them), 3 = previous cut-off (key NULL),
+    4 = supporting body; a NULL rank (a task that does not count at that cut-off: its directive
+    not yet issued, say) is skipped by the caller. The task selection (with the user's
     visibility filter) is the ORM's SQL, used as a subquery. On PostgreSQL the first four are
     one pass over the tasks (GROUPING SETS); elsewhere a UNION ALL over a CTE.
     """
@@ -221,7 +255,9 @@ def _figure_sql(tasks: QuerySet, cutoff: date, previous_cutoff: date, quarters: 
     tasks, state = state_columns(tasks, cutoff)
     within = [STANDING_CODES.index(c) for c in (Standing.IN_PROGRESS, Standing.NOT_STARTED)]
     inner = (
-        tasks.annotate(_q=quarter_rank(quarters), _s=s, _sp=sp, _dl=state["deadline"], _lim=due_soon_limit(cutoff))
+        tasks.annotate(
+            _q=quarter_rank(quarters, earlier=True), _s=s, _sp=sp, _dl=state["deadline"], _lim=due_soon_limit(cutoff)
+        )
         .annotate(_ds=Case(When(Q(_s__in=within, _dl__lte=F("_lim")), then=Value(1)), default=Value(0)))
         .values_list("pk", "directive_id", "lead_id", "_q", "_s", "_sp", "_ds")
     )
@@ -332,22 +368,32 @@ def top_directive_ids(per_directive: dict[int, dict], limit: int | None) -> list
 
 
 def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | None = None) -> DashboardData:
-    """All figures of the dashboard for `user` (7 queries, whatever the data).
+    """All figures of the dashboard for `user` (7 queries, whatever the data: the overdue list,
+    the counting statement, directive and organization names, targets, their snapshots).
 
     Targets are those of every counted directive, or with `target_directives` of the directives
     with the most overdue tasks only (the page lists 50; the exports take them all).
 
     Every count comes from one statement (`_figure_sql`: one pass over the tasks plus one over
     the supporting links); the rest are small lookups: directive and organization names,
-    targets and their snapshots, the overdue list.
+    targets and their snapshots, the overdue list (read first: its oldest task decides where the
+    quarter view starts, `dashboard_quarters`).
     """
     cutoff = filters.cutoff
     base_params = filters.params()
     tasks = dashboard_tasks(user, filters)
     previous_cutoff = quarter_of(cutoff).previous().end
-    quarters = last_quarters(cutoff, QUARTERS)
 
-    # 1. Every count, in one statement.
+    # 1. The overdue list, oldest deadline first: its first task is the oldest still open, where
+    # the quarter view starts.
+    overdue = list(
+        standing_filter(tasks, cutoff, [Standing.OVERDUE])
+        .select_related("directive", "lead")
+        .order_by("deadline", "directive_id", "position", "id")[:OVERDUE_LIMIT]
+    )
+    quarters = dashboard_quarters(cutoff, overdue[0].deadline if overdue else None)
+
+    # 2. Every count, in one statement.
     counts = _figure_counts(tasks, cutoff, previous_cutoff, quarters)
     per_directive, per_lead, per_quarter, per_previous, per_support = (counts[k] for k in range(5))
     headline = Counts(by_standing=_sum(per_directive.values()), params=base_params)
@@ -356,7 +402,7 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
         params={**base_params, "cutoff": previous_cutoff.isoformat()},
     )
 
-    # 2. Names of the directives and organizations counted.
+    # 3-4. Names of the directives and organizations counted.
     directive_info = list(
         models.Directive.objects.filter(pk__in=list(per_directive))
         .order_by("-issued_on", "-id")
@@ -387,7 +433,8 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
     ]
     by_organization.sort(key=lambda r: (r.name.casefold(), r.role != "lead"))
 
-    # By quarter of deadline, the last QUARTERS quarters up to the cut-off's.
+    # By quarter of deadline, from the oldest open task's quarter up to the cut-off's
+    # (`dashboard_quarters`), and the tasks due before them.
     by_quarter = [
         QuarterRow(
             period=p,
@@ -397,22 +444,37 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
         )
         for n, p in enumerate(quarters)
     ]
+    earlier = None
+    if per_quarter.get(-1):
+        before = quarters[0].start - timedelta(days=1)
+        earlier = Counts(
+            by_standing={**_zero(), **per_quarter[-1]}, params={**base_params, "deadline_before": before.isoformat()}
+        )
 
-    # 3-4. Targets of the directives counted, with their quarterly snapshots: plain rows, no
-    # model instances (there are two per directive: thousands at scale).
-    first, last = quarters[0], quarters[-1]
+    # 5-6. Targets of the directives counted, with their quarterly snapshots: plain rows, no
+    # model instances (there are two per directive: thousands at scale). Each target's last
+    # snapshots up to the cut-off's quarter (a window function: at most `keep` rows per target),
+    # enough for its trend and for every quarter of the quarter view.
+    last = quarters[-1]
+    keep = max(len(quarters), TREND_POINTS)
     target_ids = top_directive_ids(per_directive, target_directives)
     snapshots = (
         models.TargetSnapshot.objects.filter(target__directive_id__in=target_ids)
-        .filter(Q(year__gt=first.year) | Q(year=first.year, quarter__gte=first.quarter))
         .filter(Q(year__lt=last.year) | Q(year=last.year, quarter__lte=last.quarter))
+        .annotate(
+            _n=Window(RowNumber(), partition_by=[F("target_id")], order_by=[F("year").desc(), F("quarter").desc()])
+        )
+        .filter(_n__lte=keep)
         .values_list("target_id", "year", "quarter", "achieved")
     )
     history: dict[int, dict] = {}
     with connections[snapshots.db].cursor() as cursor:
-        sql, params = snapshots.query.sql_with_params() if target_ids else ("SELECT 1 WHERE 1 = 0", ())
+        if target_ids:
+            sql, params = snapshots.query.get_compiler(using=snapshots.db).as_sql()
+        else:
+            sql, params = "SELECT 1 WHERE 1 = 0", ()
         cursor.execute(sql, params)
-        for target_id, year, quarter, achieved in cursor:  # row by row, as above (8 per target)
+        for target_id, year, quarter, achieved in cursor:  # row by row, as above (`keep` per target)
             history.setdefault(target_id, {})[(year, quarter)] = achieved
     kinds = kind_labels()
     labels = {pk: directive_label(kinds, kind, number, title) for pk, number, title, kind in directive_info}
@@ -434,16 +496,11 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
                 total=total,
                 percent=float(achieved) * 100 / float(total) if total else None,  # as Target.percent
                 history=[(p, by_q.get((p.year, p.quarter))) for p in quarters],
+                trend=[(Period(y, quarter=q), by_q[(y, q)]) for y, q in sorted(by_q)[-TREND_POINTS:]],
             )
         )
 
-    # 5. The overdue list, oldest deadline first.
-    overdue = list(
-        standing_filter(tasks, cutoff, [Standing.OVERDUE])
-        .select_related("directive", "lead")
-        .order_by("deadline", "directive_id", "position", "id")[:OVERDUE_LIMIT]
-    )
-    # 6. Due soon (Sắp đến hạn): a part of the within-the-deadline tasks.
+    # Due soon (Sắp đến hạn): a part of the within-the-deadline tasks, counted by the statement.
     due_soon = Counts(
         by_standing={DUE_SOON: counts["due_soon"]},
         params=base_params,
@@ -459,6 +516,7 @@ def dashboard_data(user, filters: DashboardFilters, *, target_directives: int | 
         targets=targets,
         overdue=overdue,
         due_soon=due_soon,
+        earlier=earlier,
     )
 
 

@@ -1,8 +1,13 @@
 """Ranking organizations over a period by completion and on-time rates.
 
-The tasks are those the user may see, due within the period, not cancelled and not retired;
-each task's standing is taken at the cut-off (the period's end, or today while it runs) by the
-one standing rule (`selectors.standing`). An organization scores on the tasks it leads and
+Everything is read as it was at the cut-off (the period's end, or today while it runs), from the
+tasks' history, as the dashboard and the quarterly report read a past quarter: the tasks the user
+may see that count then (directive issued, task added and not retired by the cut-off:
+`standing.exists_q`), whose deadline then fell within the period and whose standing then
+(`standing.standing_case`, the one database form of the rule) is not cancelled. A task finished,
+extended or cancelled after the cut-off is ranked as it stood at the cut-off.
+
+An organization scores on the tasks it leads and
 the tasks it supports, a lead task weighing `LEAD_WEIGHT` and a supported one `SUPPORT_WEIGHT`:
 
     completion rate = (2 × lead tasks finished + 1 × supported tasks finished)
@@ -19,16 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from directives import models
 from directives.domain.periods import Period
 from directives.domain.status import Standing, rate
 from directives.selectors.scoping import tasks_visible_to
-from directives.selectors.standing import standing_q
+from directives.selectors.standing import STANDING_CODES, exists_q, standing_case, state_columns
 
-__all__ = ["LEAD_WEIGHT", "SUPPORT_WEIGHT", "RankingRow", "organization_ranking"]
+__all__ = ["LEAD_WEIGHT", "SUPPORT_WEIGHT", "RankingRow", "organization_ranking", "ranked_tasks"]
 
 LEAD_WEIGHT = 2
 SUPPORT_WEIGHT = 1
@@ -66,29 +71,36 @@ class RankingRow:
         return rate(self.weighted_on_time, self.weighted_finished)
 
 
-def _counts(prefix: str, cutoff: date) -> dict:
-    finished = standing_q(cutoff, Standing.DONE_ON_TIME, Standing.DONE_LATE, prefix=prefix)
-    return {
-        "counted": Count("pk"),
-        "finished": Count("pk", filter=finished),
-        "on_time": Count("pk", filter=standing_q(cutoff, Standing.DONE_ON_TIME, prefix=prefix)),
-    }
+FINISHED = [Standing.DONE_ON_TIME.value, Standing.DONE_LATE.value]
+COUNTED = [c for c in STANDING_CODES if c != Standing.CANCELLED]
+COUNTS = {
+    "counted": Count("pk"),
+    "finished": Count("pk", filter=Q(_rank_s__in=FINISHED)),
+    "on_time": Count("pk", filter=Q(_rank_s=Standing.DONE_ON_TIME.value)),
+}
+
+
+def ranked_tasks(user, *, period: Period, cutoff: date) -> QuerySet[models.Task]:
+    """The tasks ranked over `period`, as they stood at `cutoff` (module docstring), with their
+    standing then as the alias `_rank_s`."""
+    tasks = tasks_visible_to(user).filter(exists_q(cutoff))
+    tasks, standing = standing_case(tasks, cutoff)
+    tasks, state = state_columns(tasks, cutoff)
+    return tasks.alias(_rank_s=standing, _rank_dl=state["deadline"]).filter(
+        _rank_dl__gte=period.start, _rank_dl__lte=period.end, _rank_s__in=COUNTED
+    )
 
 
 def organization_ranking(user, *, period: Period, cutoff: date | None = None) -> list[RankingRow]:
     """The ranking of the organizations that lead or support a task due within `period`."""
     today = timezone.localdate()
     cutoff = cutoff or min(period.end, today)
-    tasks = (
-        tasks_visible_to(user)
-        .filter(deadline__gte=period.start, deadline__lte=period.end, retired_on__isnull=True)
-        .exclude(status=models.Task.Status.CANCELLED)
-    )
+    tasks = ranked_tasks(user, period=period, cutoff=cutoff).order_by()
     rows: dict[int, RankingRow] = {}
-    lead = tasks.filter(lead__isnull=False).order_by().values("lead_id").annotate(**_counts("", cutoff))
-    through = models.Task.supporters.through.objects.filter(task__in=tasks.values("pk"))
-    support = through.order_by().values("organization_id").annotate(**_counts("task__", cutoff))
-    lead_rows, support_rows = list(lead), list(support)
+    lead_rows = list(tasks.filter(lead__isnull=False).values("lead_id").annotate(**COUNTS))
+    support_rows = [
+        r for r in tasks.values(organization_id=F("supporters__id")).annotate(**COUNTS) if r["organization_id"]
+    ]
     ids = {r["lead_id"] for r in lead_rows} | {r["organization_id"] for r in support_rows}
     orgs = models.Organization.objects.in_bulk(ids)
     for r in lead_rows:

@@ -27,13 +27,21 @@ Task = models.Task
 # -- organizations -----------------------------------------------------------------
 
 
-def organization_get_or_create(*, name: str, short_name: str = "", kind: str = "other") -> models.Organization:
+def organization_get_or_create(
+    *, name: str, short_name: str = "", kind: str = "other", system: str | None = None
+) -> models.Organization:
+    """The organization named `name` (any case), created when missing. A new one's `system`
+    (which decides its reports' form) is `system`, else guessed from the name
+    (`domain.bodies.guess_system`); staff correct it in the admin."""
+    from directives.domain.bodies import guess_system
+
     name = " ".join(name.split())
     if not name:
         raise ValidationError(_("Tên cơ quan không được để trống."))
     org = models.Organization.objects.filter(name__iexact=name).first()
     if org is None:
-        org = models.Organization(name=name[:255], short_name=short_name, kind=kind)
+        system = system or guess_system([name])
+        org = models.Organization(name=name[:255], short_name=short_name, kind=kind, system=system)
         org.full_clean()
         org.save()
     return org
@@ -184,9 +192,30 @@ def deadline_in_force(task: models.Task, on: date) -> date | None:
 
 @transaction.atomic
 def task_save(*, task: models.Task, actor=None, changed_fields: list[str] | None = None) -> models.Task:
-    """Save a task edited in the admin and record the edit in its timeline."""
+    """Save a task edited in the admin (its page or its directive's) and record the edit in its
+    timeline.
+
+    An edit of what the standing reads (status, started or not, completion date, deadline) keeps
+    the state before it (`task_change_record`, cause "edit"), as a report or an extension does, so
+    that the figures at a date before the edit stay what they were; a new percent alone is not
+    history (as for reports). A deadline edited here counts from the day of the edit, like an
+    approved extension: a task finished earlier keeps the deadline it was judged by
+    (`completion_deadline`). A completion date entered here is judged by the deadline in force
+    on that day (`deadline_in_force`).
+    """
     task.full_clean()
     created = task.pk is None
+    if created:
+        task.completion_deadline = task.deadline if task.status == Task.Status.DONE else None
+    else:
+        before = models.Task.objects.select_for_update().get(pk=task.pk)
+        old = (before.status, before.progress > 0, before.completed_on, before.deadline)
+        if old != (task.status, task.progress > 0, task.completed_on, task.deadline):
+            task_change_record(task=before, cause=models.TaskChange.Cause.EDIT)
+        if task.status != Task.Status.DONE:
+            task.completion_deadline = None
+        elif (before.status, before.completed_on) != (task.status, task.completed_on):
+            task.completion_deadline = deadline_in_force(task, task.completed_on)
     task.save()
     if created:
         models.TaskEvent.objects.create(task=task, kind=models.TaskEvent.Kind.CREATED, actor=actor)

@@ -260,29 +260,45 @@ def dashboard_context(request) -> dict:
         return rows
 
     lead, support = org_rows("lead"), org_rows("support")
+    english = getattr(request, "LANGUAGE_CODE", "vi") == "en"
+
+    def long_label(p: Period) -> str:
+        return p.label_en() if english else p.label()
+
+    def short_label(p: Period) -> str:
+        return p.label_en() if english else p.label().replace("Quý ", "Q")
+
     series = [_("Hoàn thành đúng hạn"), _("Hoàn thành quá hạn"), _("Đang thực hiện trong hạn"), _("Quá hạn")]
     groups = [["done_on_time"], ["done_late"], WITHIN_CODES, ["overdue"]]
+    # The quarter view: the tasks due before its first quarter (an old backlog) in one column and
+    # row, "Trước …", then each quarter.
+    columns = [(short_label(q.period), q.counts) for q in data.by_quarter]
+    quarters = [{"row": q, "label": q.period.label(), **rate_cells(q.counts)} for q in data.by_quarter]
+    if data.earlier is not None:
+        first = data.by_quarter[0].period
+        columns.insert(0, (_("Trước"), data.earlier))
+        earlier_label = _("Trước %(quarter)s") % {"quarter": long_label(first)}
+        quarters.insert(0, {"row": earlier_label, "label": earlier_label, **rate_cells(data.earlier)})
     quarter_chart = charts.stacked_columns(
         [
             charts.Stack(
-                label=q.period.label_en()
-                if getattr(request, "LANGUAGE_CODE", "vi") == "en"
-                else q.period.label().replace("Quý ", "Q"),
-                values=[q.counts.get(*g) for g in groups],
-                urls=[link(q.counts, *g).url for g in groups],
-                total_url=link(q.counts, *COUNTED_CODES).url,
+                label=label,
+                values=[c.get(*g) for g in groups],
+                urls=[link(c, *g).url for g in groups],
+                total_url=link(c, *COUNTED_CODES).url,
             )
-            for q in data.by_quarter
+            for label, c in columns
         ],
         series=series,
         title=_("Nhiệm vụ theo quý của thời hạn"),
         styles=(0, 1, 2, 4),  # the standings' colours: overdue is red here as in the standing chart
+        width=max(640, 20 + 60 * len(columns)),  # room for each quarter's label when it reaches back
     )
-    quarters = [{"row": q, "label": q.period.label(), **rate_cells(q.counts)} for q in data.by_quarter]
     targets = []
+    no_trend = quote(_("Chưa có số liệu theo quý"))
     for t in data.targets:  # one row per target: thousands at scale, so the <td>s are built here
         text = documents.target_text(t.achieved, t.total, t.unit, t.percent)
-        spark = charts.sparkline([v for _p, v in t.history], title=t.label)
+        spark = target_sparkline(t, long_label) if t.trend else mark_safe(f'<span class="muted">{no_trend}</span>')
         html = f"<td>{quote(t.directive_label)}</td><td>{quote(_truncate(t.label, 120))}</td><td>{quote(text)}</td>"
         targets.append({"row": t, "text": text, "spark": spark, "html": mark_safe(html + f"<td>{spark}</td>")})
     export_query = urlencode({k: v for k, v in request.GET.items() if k != "sort"})
@@ -319,6 +335,14 @@ def dashboard_context(request) -> dict:
         "export_query": export_query,
         "report_quarter": Period(filters.cutoff.year, quarter=(filters.cutoff.month - 1) // 3 + 1).code(),
     }
+
+
+def target_sparkline(t, quarter_label) -> str:
+    """A target's trend (its last quarterly snapshots) as an inline SVG line whose text
+    alternative (its <title> and aria-label) says each quarter's value: "Kết nạp đảng viên:
+    Quý II/2021: 12; Quý III/2021: 19"."""
+    values = "; ".join(f"{quarter_label(p)}: {format_number_vi(v, 0 if v == int(v) else 1)}" for p, v in t.trend)
+    return charts.sparkline([v for _p, v in t.trend], title=f"{t.label}: {values}")
 
 
 @login_required

@@ -4,13 +4,16 @@ supported one), cancelled and retired tasks out, ties share a rank, the page and
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from directives import models, selectors
+from directives import models, selectors, services
 from directives.domain.periods import Period
 from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
 
@@ -96,3 +99,75 @@ def test_a_bad_period_says_so(client, board):
     assert response.status_code == 400
     assert "không phải kỳ hợp lệ" in response.content.decode()
     assert models.Task.objects.exists()
+
+
+@time_machine.travel(datetime(2026, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+def test_a_past_period_is_ranked_as_it_stood_at_its_end_from_the_history():
+    """Reported finished after the quarter's end (even with a completion date inside it),
+    cancelled or extended after it, or of a directive issued after it: ranked as at the end."""
+    org = OrganizationFactory(name="Sở Xây dựng")
+    issuer = OrganizationFactory(name="Ban Tổ chức Tỉnh ủy")
+    directive = DirectiveFactory(issuer=issuer, issued_on=date(2026, 7, 1))
+    reporter = UserFactory(username="reporter")
+
+    def at(d):
+        return timezone.make_aware(datetime(d.year, d.month, d.day, 9))
+
+    late_report = TaskFactory(directive=directive, lead=org, path="1", deadline=date(2026, 9, 25), status="in_progress")
+    services.task_report_progress(
+        task=late_report,
+        author=reporter,
+        organization=org,
+        status="done",
+        percent=100,
+        completed_on=date(2026, 9, 20),  # inside the quarter, but reported after its end
+        at=at(date(2026, 10, 5)),
+    )
+    on_time = TaskFactory(directive=directive, lead=org, path="2", deadline=date(2026, 9, 25), status="in_progress")
+    services.task_report_progress(
+        task=on_time,
+        author=reporter,
+        organization=org,
+        status="done",
+        percent=100,
+        completed_on=date(2026, 9, 10),
+        at=at(date(2026, 9, 10)),
+    )
+    cancelled_later = TaskFactory(directive=directive, lead=org, path="3", deadline=date(2026, 8, 31))
+    services.task_report_progress(
+        task=cancelled_later, author=reporter, organization=org, status="cancelled", percent=0, at=at(date(2026, 11, 2))
+    )
+    later = DirectiveFactory(issuer=issuer, number="9-KH/TU", issued_on=date(2026, 10, 10))
+    TaskFactory(
+        directive=later, lead=org, path="1", deadline=date(2026, 9, 30), status="done", completed_on=date(2026, 9, 30)
+    )
+
+    root = UserFactory(username="root", is_superuser=True)
+    (row,) = selectors.organization_ranking(root, period=Q3, cutoff=date(2026, 9, 30))
+    # Counted: the three tasks of the directive issued in July (the cancellation came later);
+    # finished at the end of Q3: only the one reported in September.
+    assert (row.lead_counted, row.lead_finished, row.lead_on_time) == (3, 1, 1)
+    # Today the same tasks stand otherwise: two finished, one cancelled, and the late directive's.
+    (now,) = selectors.organization_ranking(root, period=Q3, cutoff=date(2026, 12, 31))
+    assert (now.lead_counted, now.lead_finished) == (3, 3)
+
+
+@time_machine.travel(datetime(2026, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+def test_a_supporting_body_is_ranked_on_the_state_at_the_cutoff_too():
+    lead, helper = OrganizationFactory(name="Sở Nội vụ"), OrganizationFactory(name="Sở Tư pháp")
+    directive = DirectiveFactory(issuer=lead, issued_on=date(2026, 7, 1))
+    task = TaskFactory(directive=directive, lead=lead, deadline=date(2026, 9, 25), status="in_progress")
+    task.supporters.add(helper)
+    services.task_report_progress(
+        task=task,
+        author=UserFactory(),
+        organization=lead,
+        status="done",
+        percent=100,
+        completed_on=date(2026, 9, 20),
+        at=timezone.make_aware(datetime(2026, 10, 3, 9)),
+    )
+    root = UserFactory(username="root", is_superuser=True)
+    rows = {r.organization.name: r for r in selectors.organization_ranking(root, period=Q3, cutoff=date(2026, 9, 30))}
+    assert (rows["Sở Tư pháp"].support_counted, rows["Sở Tư pháp"].support_finished) == (1, 0)
+    assert (rows["Sở Nội vụ"].lead_counted, rows["Sở Nội vụ"].lead_finished) == (1, 0)
