@@ -75,7 +75,7 @@ def test_the_guess_reads_the_name_then_the_parents(names, system):
 
 
 def test_the_migration_fills_the_field_from_the_names_of_existing_bodies():
-    migration = importlib.import_module("directives.migrations.0014_organization_system")
+    migration = importlib.import_module("directives.migrations.0015_organization_system")
     committee = OrganizationFactory(name="Ủy ban nhân dân tỉnh Quảng Ngãi", system=PARTY)
     office = OrganizationFactory(name="Văn phòng", parent=committee, system=PARTY)
     front = OrganizationFactory(name="Ủy ban Mặt trận Tổ quốc tỉnh Quảng Ngãi", system=PARTY)

@@ -26,7 +26,7 @@ def fill_system(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directives", "0013_history_as_of_date"),
+        ("directives", "0014_notification_explanation_kinds"),
     ]
 
     operations = [
