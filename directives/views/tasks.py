@@ -447,6 +447,20 @@ def directive_detail(request, pk: int):
 
 
 @login_required
+@require_GET
+def directive_tasks_xlsx(request, pk: int):
+    """The directive's task table (.xlsx), in the form the import reads back."""
+    from directives.exports.workbooks import XLSX, file_stem, task_table_workbook
+
+    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
+    today = timezone.localdate()
+    tasks = selectors.directive_task_rows(request.user, directive, cutoff=today)
+    response = HttpResponse(task_table_workbook(directive, tasks, cutoff=today), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(directive)}-nhiem-vu.xlsx"'
+    return response
+
+
+@login_required
 def directive_edit(request, pk: int):
     """A manager of the issuing organization edits the directive's metadata."""
     directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)

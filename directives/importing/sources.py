@@ -1,0 +1,96 @@
+"""Any uploaded file → the parser's contract, the source text and what the review shows beside
+the draft: one door for the web upload and the `parse_directive` / `import_directive` commands.
+
+- A document (.txt, .docx, .doc, .pdf, scans) is read by `directives.documents` and parsed.
+- A task table (.xlsx) is mapped by its column headers (`tables`).
+
+Every refusal is a `DocumentError` with a message for the user (a `NeedsOCR` for a scan read
+without OCR). Pure: no ORM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from directives.documents import ACCEPT, EXTENSIONS, MAX_UPLOAD_BYTES, DocumentError, extract
+
+TABLE_EXTENSIONS = (".xlsx",)
+#: Every extension the upload takes (a .xls is taken to be refused with its own message), and the
+#: <input accept=…> of its upload field.
+SOURCE_EXTENSIONS = (*EXTENSIONS, *TABLE_EXTENSIONS, ".xls")
+SOURCE_ACCEPT = (
+    ACCEPT + "," + ",".join(TABLE_EXTENSIONS) + ",application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+
+@dataclass
+class Source:
+    """What the review needs: the contract, the source text, warnings (shown once, as messages)
+    and, for a table, `review`: {"format", "facts": [[label, value]],
+    "notes": [...], "disagreements": [...], "candidates": [body names]} (plain data: it waits
+    in the session)."""
+
+    contract: dict
+    source_text: str
+    warnings: list[str] = field(default_factory=list)
+    review: dict | None = None
+
+
+def structured_format(filename: str, data: bytes) -> str | None:
+    """'xlsx' when the file is a task table; None for a document."""
+    from directives.documents.spreadsheet import is_xlsx
+
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix in (*TABLE_EXTENSIONS, ".xls") or is_xlsx(data):
+        return "xlsx"
+    return None
+
+
+def _check_size(data: bytes) -> None:
+    if not data:
+        raise DocumentError(_("Tệp tải lên trống, không có nội dung để phân tích."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocumentError(
+            _("Tệp tải lên quá lớn (%(size).1f MB); giới hạn là %(limit)d MB.")
+            % {"size": len(data) / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
+        )
+
+
+def read_structured(filename: str, data: bytes, *, ocr: bool = False, today: date | None = None) -> Source:
+    """A task table → a Source; DocumentError when it cannot be read."""
+    from directives.documents.base import check_text_size
+
+    _check_size(data)
+    kind = structured_format(filename, data)
+    if kind == "xlsx":
+        from directives.documents.spreadsheet import read_xlsx
+        from directives.importing.tables import table_contract
+
+        found = table_contract(read_xlsx(data), filename=PurePath(filename or "").name, today=today)
+        review = {
+            "format": "xlsx",
+            "facts": [list(f) for f in found.facts],
+            "notes": found.notes,
+            "disagreements": [],
+            "candidates": [],
+        }
+        return Source(contract=found.contract, source_text=check_text_size(found.source_text), review=review)
+    raise DocumentError(_("Tệp không phải bảng nhiệm vụ Excel."))
+
+
+def read_source(filename: str, data: bytes, *, ocr: bool = True, today: date | None = None) -> Source:
+    """Any file the import takes → a Source (a document is read and parsed)."""
+    from directives.parsing import parse_directive
+
+    if structured_format(filename, data):
+        return read_structured(filename, data, ocr=ocr, today=today)
+    extracted = extract(filename, data, ocr=ocr)
+    return Source(
+        contract=parse_directive(extracted.text, today=today).to_dict(),
+        source_text=extracted.text,
+        warnings=list(extracted.warnings),
+    )
