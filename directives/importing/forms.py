@@ -85,7 +85,8 @@ class ImportSourceForm(forms.Form):
     )
     file = forms.FileField(
         label=_lazy(
-            "hoặc tải lên tệp (.txt, .docx, .doc, .pdf, ảnh scan .png/.jpg/.tif) hoặc bảng nhiệm vụ Excel (.xlsx)"
+            "hoặc tải lên tệp (.txt, .docx, .doc, .pdf, ảnh scan .png/.jpg/.tif), bảng nhiệm vụ Excel (.xlsx) "
+            "hoặc gói văn bản điện tử edXML (.edxml, .xml)"
         ),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": SOURCE_ACCEPT}),
@@ -93,7 +94,7 @@ class ImportSourceForm(forms.Form):
 
     def clean(self):
         """Leaves the decoded text in cleaned_data['source_text'] (the parser's decode); for a task
-        table, also the read `Source` in cleaned_data['structured']."""
+        table or an edXML package, also the read `Source` in cleaned_data['structured']."""
         from directives.documents import NeedsOCR
         from directives.importing.sources import read_structured, structured_format
         from directives.parsing import ParseInputError, decode_upload
@@ -111,8 +112,8 @@ class ImportSourceForm(forms.Form):
             if not name.lower().endswith(SOURCE_EXTENSIONS):
                 raise ValidationError(
                     _(
-                        "Chỉ nhận tệp văn bản (.txt), Word (.docx, .doc), PDF, ảnh scan (.png, .jpg, .tif) "
-                        "hoặc bảng nhiệm vụ Excel (.xlsx)."
+                        "Chỉ nhận tệp văn bản (.txt), Word (.docx, .doc), PDF, ảnh scan (.png, .jpg, .tif), "
+                        "bảng nhiệm vụ Excel (.xlsx) hoặc gói edXML (.edxml, .xml)."
                     )
                 )
             data = upload.read()

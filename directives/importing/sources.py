@@ -3,6 +3,7 @@ the draft: one door for the web upload and the `parse_directive` / `import_direc
 
 - A document (.txt, .docx, .doc, .pdf, scans) is read by `directives.documents` and parsed.
 - A task table (.xlsx) is mapped by its column headers (`tables`).
+- An edXML package (.edxml, .xml) is read by its header and attachments (`edxml`).
 
 Every refusal is a `DocumentError` with a message for the user (a `NeedsOCR` for a scan read
 without OCR). Pure: no ORM.
@@ -19,18 +20,22 @@ from django.utils.translation import gettext as _
 from directives.documents import ACCEPT, EXTENSIONS, MAX_UPLOAD_BYTES, DocumentError, extract
 
 TABLE_EXTENSIONS = (".xlsx",)
+EDXML_EXTENSIONS = (".edxml", ".xml")
 #: Every extension the upload takes (a .xls is taken to be refused with its own message), and the
 #: <input accept=…> of its upload field.
-SOURCE_EXTENSIONS = (*EXTENSIONS, *TABLE_EXTENSIONS, ".xls")
+SOURCE_EXTENSIONS = (*EXTENSIONS, *TABLE_EXTENSIONS, ".xls", *EDXML_EXTENSIONS)
 SOURCE_ACCEPT = (
-    ACCEPT + "," + ",".join(TABLE_EXTENSIONS) + ",application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ACCEPT
+    + ","
+    + ",".join((*TABLE_EXTENSIONS, *EDXML_EXTENSIONS))
+    + ",application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/xml,text/xml"
 )
 
 
 @dataclass
 class Source:
     """What the review needs: the contract, the source text, warnings (shown once, as messages)
-    and, for a table, `review`: {"format", "facts": [[label, value]],
+    and, for a table or an edXML package, `review`: {"format", "facts": [[label, value]],
     "notes": [...], "disagreements": [...], "candidates": [body names]} (plain data: it waits
     in the session)."""
 
@@ -41,12 +46,15 @@ class Source:
 
 
 def structured_format(filename: str, data: bytes) -> str | None:
-    """'xlsx' when the file is a task table; None for a document."""
+    """'xlsx' or 'edxml' when the file is a task table or an edXML package; None for a document."""
+    from directives.documents.edxml import looks_like_edxml
     from directives.documents.spreadsheet import is_xlsx
 
     suffix = PurePath(filename or "").suffix.lower()
     if suffix in (*TABLE_EXTENSIONS, ".xls") or is_xlsx(data):
         return "xlsx"
+    if suffix in EDXML_EXTENSIONS or (data and looks_like_edxml(data)):
+        return "edxml"
     return None
 
 
@@ -61,7 +69,7 @@ def _check_size(data: bytes) -> None:
 
 
 def read_structured(filename: str, data: bytes, *, ocr: bool = False, today: date | None = None) -> Source:
-    """A task table → a Source; DocumentError when it cannot be read."""
+    """A task table or an edXML package → a Source; DocumentError when it cannot be read."""
     from directives.documents.base import check_text_size
 
     _check_size(data)
@@ -79,7 +87,25 @@ def read_structured(filename: str, data: bytes, *, ocr: bool = False, today: dat
             "candidates": [],
         }
         return Source(contract=found.contract, source_text=check_text_size(found.source_text), review=review)
-    raise DocumentError(_("Tệp không phải bảng nhiệm vụ Excel."))
+    if kind == "edxml":
+        from directives.documents.edxml import read_edxml
+        from directives.importing.edxml import edxml_contract
+
+        found = edxml_contract(read_edxml(data), filename=filename, ocr=ocr, today=today)
+        review = {
+            "format": "edxml",
+            "facts": [list(f) for f in found.facts],
+            "notes": found.notes,
+            "disagreements": found.disagreements,
+            "candidates": found.candidates,
+        }
+        return Source(
+            contract=found.contract,
+            source_text=check_text_size(found.source_text),
+            warnings=found.warnings,
+            review=review,
+        )
+    raise DocumentError(_("Tệp không phải bảng nhiệm vụ Excel hay gói edXML."))
 
 
 def read_source(filename: str, data: bytes, *, ocr: bool = True, today: date | None = None) -> Source:

@@ -63,7 +63,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             job = document_job_create(user=request.user, filename=scan["name"], data=scan["data"])
             return redirect("directives:import_job", pk=job.pk)
         structured = form.cleaned_data.get("structured")
-        if structured is not None:  # a task table: read, not parsed as text
+        if structured is not None:  # a task table or an edXML package: read, not parsed as text
             response, error = _source_to_review(request, structured)
         else:
             response, error = _to_review(request, form.cleaned_data["source_text"])
@@ -91,7 +91,7 @@ def _to_review(request: HttpRequest, text: str, warnings=()) -> tuple[HttpRespon
 
 
 def _source_to_review(request: HttpRequest, source) -> tuple[HttpResponse | None, str]:
-    """A task table, already read into a contract (`importing.sources`):
+    """A task table or an edXML package, already read into a contract (`importing.sources`):
     kept in the session with what the review shows beside it, as a parsed text is."""
     count = len(source.contract.get("tasks") or [])
     if count > services.MAX_TASKS:
@@ -334,8 +334,20 @@ def import_review(request: HttpRequest) -> HttpResponse:
             "max_tasks": services.MAX_TASKS,
             "source_text": source_text,
             "source_review": stored.get("review"),
+            "candidates": _candidates(stored.get("review"), orgs),
         },
     )
+
+
+def _candidates(review: dict | None, orgs) -> list[tuple[str, str]]:
+    """The bodies an edXML package is addressed to (ToPlaces, To), each with the organization of
+    the list it matches ("" when none): candidates for the tasks' lead and supporting bodies."""
+    names = (review or {}).get("candidates") or []
+    if not names:
+        return []
+    matcher = BodyMatcher([(o.pk, o.name, o.short_name) for o in orgs])
+    by_id = {o.pk: o.name for o in orgs}
+    return [(name, by_id.get(matcher.match(name), "")) for name in names[:200]]
 
 
 def _may_update(user, directive: models.Directive) -> bool:

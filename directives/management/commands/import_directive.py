@@ -1,7 +1,7 @@
 """`manage.py import_directive PATH [--activate] [--update]`: parse and import without review.
 
-PATH is any file the web import takes: a document or a task table (.xlsx) (`importing.sources`);
-a table's status and progress columns are not imported, as on the web.
+PATH is any file the web import takes: a document, a task table (.xlsx) or an edXML package
+(`importing.sources`); a table's status and progress columns are not imported, as on the web.
 
 The operator at the command line is trusted (`actor=None`); the rules are those of the one import
 service (`directives.importing.services`), as on the review page. Bodies are matched to the
@@ -23,8 +23,8 @@ from directives.management.commands.parse_directive import read_directive_source
 
 class Command(BaseCommand):
     help = (
-        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan read with OCR; a task table .xlsx) and "
-        "import it without review (unknown bodies are created)."
+        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan read with OCR; a task table .xlsx; an edXML "
+        "package) and import it without review (unknown bodies are created)."
     )
 
     def add_arguments(self, parser):

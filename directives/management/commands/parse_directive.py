@@ -38,7 +38,7 @@ def read_directive_file(path: str, *, ocr: bool = True, stderr=None) -> str:
 
 def read_directive_source(path: str, *, ocr: bool = True, stderr=None):
     """Any file the import takes, read (`importing.sources.read_source`): a document's text
-    parsed, a task table (.xlsx) mapped to the same contract. CommandError with
+    parsed, a task table (.xlsx) or an edXML package mapped to the same contract. CommandError with
     a clear message otherwise; warnings and the review's notes go to stderr when it is given."""
     from directives.documents import DocumentError
     from directives.importing.sources import read_source
@@ -129,8 +129,8 @@ def outline(data: dict) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan .png/.jpg/.tif read with OCR; a task table .xlsx) "
-        "and print its tasks; --json prints the parser's JSON contract."
+        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan .png/.jpg/.tif read with OCR; a task table .xlsx; "
+        "an edXML package) and print its tasks; --json prints the parser's JSON contract."
     )
     # Pure parsing: no system checks, so that the scorer's output never depends on the URLconf.
     requires_system_checks = []
@@ -139,7 +139,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             help="a .txt (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), .docx, .doc, .pdf, .png, .jpg or .tif file, "
-            "or a task table (.xlsx)",
+            "a task table (.xlsx) or an edXML package (.edxml, .xml)",
         )
         parser.add_argument("--json", action="store_true", help="print the JSON contract and nothing else")
         parser.add_argument("--no-ocr", action="store_true", help="refuse scans instead of reading them with OCR")
