@@ -368,7 +368,7 @@ def deadline_cell(task) -> date | str | None:
 def task_table_heading(directive) -> list[str]:
     """The title rows of a directive's task table, which `importing.tables.title_document` reads
     back: "Kèm theo Kế hoạch số 1627/KH-UBND ngày 10/05/2025 của …", "Trích yếu: …"."""
-    named = directive.get_kind_display()
+    named = directive.get_kind_display() if directive.kind != "other" else "văn bản"
     if directive.number:
         named += f" số {directive.number}"
     if directive.issued_on:
