@@ -32,6 +32,8 @@ urlpatterns = [
     path("directives/", tasks.directive_list, name="directive_list"),
     path("directives/<int:pk>/", tasks.directive_detail, name="directive_detail"),
     path("directives/<int:pk>/edit/", tasks.directive_edit, name="directive_edit"),
+    path("directives/<int:pk>/tasks.xlsx", tasks.directive_tasks_xlsx, name="directive_tasks_xlsx"),
+    path("directives/<int:pk>/edxml/", tasks.directive_edxml_download, name="directive_edxml"),
     # Import of a directive's text (views/imports.py)
     path("import/", imports.import_start, name="import"),
     path("import/review/", imports.import_review, name="import_review"),

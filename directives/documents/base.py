@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,6 +50,34 @@ def check_text_size(text: str) -> str:
             "Hãy tách văn bản hoặc chỉ tải lên phần có nhiệm vụ.".replace(",", ".")
         )
     return text
+
+
+def check_zip(
+    zf: zipfile.ZipFile, *, what: str, max_unpacked: int, parts: dict[str, int] | None = None, max_ratio: int = 100
+) -> None:
+    """Refuse a zip (.docx, .xlsx) from its declared sizes, before anything is decompressed: an
+    entry over 1 MB that unpacks to more than `max_ratio` times its size (a zip bomb), a part of
+    `parts` ({name or prefix ending in "/": limit}) larger than its limit, or more than
+    `max_unpacked` bytes in all. `what` names the file in the message ("Tệp Word")."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(1, info.compress_size):
+            raise DocumentError(
+                f"{what} bị từ chối: một phần của tệp nén với tỉ lệ bất thường "
+                f"({info.file_size // max(1, info.compress_size)}:1), dấu hiệu của tệp độc hại (zip bomb)."
+            )
+        for name, limit in (parts or {}).items():
+            hit = info.filename.startswith(name) if name.endswith("/") else info.filename == name
+            if hit and info.file_size > limit:
+                raise DocumentError(
+                    f"{what} quá lớn khi giải nén ({info.file_size / 1048576:.0f} MB nội dung); "
+                    f"giới hạn là {limit // 1048576} MB."
+                )
+    if total > max_unpacked:
+        raise DocumentError(
+            f"{what} quá lớn khi giải nén ({total / 1048576:.0f} MB); giới hạn là {max_unpacked // 1048576} MB."
+        )
 
 
 def tool_path(name: str) -> str | None:

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from .base import MAX_TEXT_CHARS, DocumentError, Extracted, check_text_size, run_tool, tool_path
+from .base import check_zip as base_check_zip
 
 #: Every entry together, decompressed.
 MAX_DOCX_UNPACKED = 64 * 1024 * 1024
@@ -32,23 +33,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def check_zip(zf: zipfile.ZipFile) -> None:
-    total = 0
-    for info in zf.infolist():
-        total += info.file_size
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(1, info.compress_size):
-            raise DocumentError(
-                "Tệp Word bị từ chối: một phần của tệp nén với tỉ lệ bất thường "
-                f"({info.file_size // max(1, info.compress_size)}:1), dấu hiệu của tệp độc hại (zip bomb)."
-            )
-        if info.filename == "word/document.xml" and info.file_size > MAX_DOCUMENT_XML:
-            raise DocumentError(
-                f"Tệp Word quá lớn khi giải nén ({info.file_size / 1048576:.0f} MB nội dung); "
-                f"giới hạn là {MAX_DOCUMENT_XML // 1048576} MB."
-            )
-    if total > MAX_DOCX_UNPACKED:
-        raise DocumentError(
-            f"Tệp Word quá lớn khi giải nén ({total / 1048576:.0f} MB); giới hạn là {MAX_DOCX_UNPACKED // 1048576} MB."
-        )
+    base_check_zip(
+        zf,
+        what="Tệp Word",
+        max_unpacked=MAX_DOCX_UNPACKED,
+        parts={"word/document.xml": MAX_DOCUMENT_XML},
+        max_ratio=MAX_RATIO,
+    )
 
 
 def is_docx(data: bytes) -> bool:

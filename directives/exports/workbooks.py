@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +27,18 @@ from directives.domain.periods import format_date_vi
 from directives.selectors.dashboard import DashboardData
 from directives.selectors.standing import STANDING_CHOICES
 
-__all__ = ["FORMULA_STARTS", "Column", "Percent", "Sheet", "dashboard_workbook", "percent_value", "task_list_workbook"]
+__all__ = [
+    "FORMULA_STARTS",
+    "Column",
+    "Percent",
+    "Sheet",
+    "dashboard_workbook",
+    "deadline_cell",
+    "file_stem",
+    "percent_value",
+    "task_list_workbook",
+    "task_table_workbook",
+]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -129,7 +141,7 @@ class Sheet:
             if value is None or value == "":
                 cell.alignment = self.wrap
                 continue
-            if kind == "text":
+            if kind == "text" or (kind == "date" and isinstance(value, str)):  # a date column's text: a period
                 self._text(cell, value)
                 cell.alignment = self.wrap
             elif kind == "date":
@@ -334,3 +346,89 @@ def task_list_workbook(tasks, *, labels: dict[str, str], heading: Sequence[str] 
         )
     sheet.finish()
     return _bytes(wb)
+
+
+def file_stem(directive) -> str:
+    """'412-TB-BTCTW' for a file name; 'van-ban-12' without a number."""
+    stem = re.sub(r"[^\w-]+", "-", directive.number or "", flags=re.ASCII).strip("-")
+    return stem or f"van-ban-{directive.pk}"
+
+
+def deadline_cell(task) -> date | str | None:
+    """A task's deadline as the task table writes it: the period's label ("Quý IV/2025") when
+    the deadline is the end of its period, else the date."""
+    from directives.domain.periods import Period
+
+    if task.deadline and task.deadline_period:
+        try:
+            period = Period.from_code(task.deadline_period)
+        except ValueError:
+            period = None
+        if period is not None and period.end == task.deadline:
+            return period.label()
+    return task.deadline
+
+
+def task_table_heading(directive) -> list[str]:
+    """The title rows of a directive's task table, which `importing.tables.title_document` reads
+    back: "Kèm theo Kế hoạch số 1627/KH-UBND ngày 10/05/2025 của …", "Trích yếu: …"."""
+    named = directive.get_kind_display() if directive.kind != "other" else "văn bản"
+    if directive.number:
+        named += f" số {directive.number}"
+    if directive.issued_on:
+        named += f" ngày {format_date_vi(directive.issued_on)}"
+    if directive.issuer_id:
+        named += f" của {directive.issuer.name}"
+    return ["Danh mục nhiệm vụ", f"Kèm theo {named}", f"Trích yếu: {' '.join(directive.title.split())}"]
+
+
+def task_table_workbook(directive, tasks, *, cutoff: date) -> bytes:
+    """A directive's tasks as the task table e-office systems exchange: exactly the columns of
+    `importing.tables.TABLE_HEADERS` (number, task, lead, supporting bodies, deadline, status,
+    progress), which the import reads back to the same tasks. An interchange form, so it is
+    written in Vietnamese whatever the interface's language. `tasks` are `selectors.task_list`
+    rows (standing annotated, lead and supporters loaded)."""
+    from django.utils import translation
+
+    from directives.importing.tables import (
+        DEADLINE,
+        LEAD,
+        NUMBER,
+        PROGRESS,
+        STATUS,
+        SUPPORT,
+        TABLE_HEADERS,
+        TASK,
+    )
+
+    with translation.override("vi"):
+        labels = {code: str(label) for code, label in STANDING_CHOICES}
+        wb = _workbook()
+        sheet = Sheet(
+            wb,
+            "Nhiệm vụ",
+            [
+                Column(TABLE_HEADERS[NUMBER], 9),
+                Column(TABLE_HEADERS[TASK], 60),
+                Column(TABLE_HEADERS[LEAD], 26),
+                Column(TABLE_HEADERS[SUPPORT], 28),
+                Column(TABLE_HEADERS[DEADLINE], 13, "date"),
+                Column(TABLE_HEADERS[STATUS], 17),
+                Column(TABLE_HEADERS[PROGRESS], 9, "int"),
+            ],
+            heading=[*task_table_heading(directive), f"Tình trạng tính đến ngày {format_date_vi(cutoff)}"],
+        )
+        for task in tasks:
+            sheet.append(
+                [
+                    task.path,
+                    task.text,
+                    task.lead.name if task.lead else "",
+                    "; ".join(o.name for o in task.supporters.all()),
+                    deadline_cell(task),
+                    labels.get(getattr(task, "standing", None) or "", ""),
+                    task.progress,
+                ]
+            )
+        sheet.finish()
+        return _bytes(wb)

@@ -163,6 +163,18 @@ def recurrence_of(value) -> tuple[str, int, int]:
     return code, day, month
 
 
+def reported_text(reported: dict | None) -> str:
+    """A contract task's "reported" (a task table's status and progress columns) as the review
+    shows it beside the task: {"status": "Đang thực hiện", "progress": 40} -> "Đang thực hiện ·
+    40%". Shown, never imported: progress is reported on the saved task, by its lead body."""
+    if not isinstance(reported, dict):
+        return ""
+    parts = [str(reported.get("status") or "").strip()]
+    if isinstance(reported.get("progress"), int):
+        parts.append(f"{reported['progress']}%")
+    return " · ".join(p for p in parts if p)[:500]
+
+
 def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
     """Build a draft from the parser's JSON contract (corpus/README.md) or a gold annotation."""
     doc = data.get("document") or {}

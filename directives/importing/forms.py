@@ -8,6 +8,7 @@ into the `DirectiveDraft` that `services.directive_import` writes.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from html import escape  # the stdlib one: django's lazy-aware wrapper costs 10x on 15,000 options
 
@@ -19,10 +20,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from directives.documents import ACCEPT, EXTENSIONS
 from directives.domain.periods import Period
 from directives.domain.recurrence import RecurrenceRule
+from directives.importing.sources import SOURCE_ACCEPT, SOURCE_EXTENSIONS
 from directives.models import Directive, Task, validate_sane_date
+
+logger = logging.getLogger(__name__)
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -82,14 +85,19 @@ class ImportSourceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
     )
     file = forms.FileField(
-        label=_lazy("hoặc tải lên tệp (.txt, .docx, .doc, .pdf, ảnh scan .png/.jpg/.tif)"),
+        label=_lazy(
+            "hoặc tải lên tệp (.txt, .docx, .doc, .pdf, ảnh scan .png/.jpg/.tif), bảng nhiệm vụ Excel (.xlsx) "
+            "hoặc gói văn bản điện tử edXML (.edxml, .xml)"
+        ),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        widget=forms.ClearableFileInput(attrs={"accept": SOURCE_ACCEPT}),
     )
 
     def clean(self):
-        """Leaves the decoded text in cleaned_data['source_text'] (the parser's decode)."""
+        """Leaves the decoded text in cleaned_data['source_text'] (the parser's decode); for a task
+        table or an edXML package, also the read `Source` in cleaned_data['structured']."""
         from directives.documents import NeedsOCR
+        from directives.importing.sources import read_structured, structured_format
         from directives.parsing import ParseInputError, decode_upload
 
         cleaned = super().clean()
@@ -102,11 +110,25 @@ class ImportSourceForm(forms.Form):
                     % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
                 )
             name = upload.name or ""
-            if not name.lower().endswith(EXTENSIONS):
+            if not name.lower().endswith(SOURCE_EXTENSIONS):
                 raise ValidationError(
-                    _("Chỉ nhận tệp văn bản (.txt), Word (.docx, .doc), PDF hoặc ảnh scan (.png, .jpg, .tif).")
+                    _(
+                        "Chỉ nhận tệp văn bản (.txt), Word (.docx, .doc), PDF, ảnh scan (.png, .jpg, .tif), "
+                        "bảng nhiệm vụ Excel (.xlsx) hoặc gói edXML (.edxml, .xml)."
+                    )
                 )
             data = upload.read()
+            if structured_format(name, data):
+                try:
+                    source = read_structured(name, data, ocr=False)
+                except ParseInputError as error:
+                    raise ValidationError(str(error)) from None
+                except Exception:  # a reader must never turn a bad file into a 500
+                    logger.exception("read_structured failed on %s", name)
+                    raise ValidationError(_("Không đọc được tệp này: tệp bị hỏng hoặc không đúng định dạng.")) from None
+                cleaned["structured"] = source
+                cleaned["source_text"] = source.source_text
+                return cleaned
             try:
                 text = decode_upload(data, name)
             except NeedsOCR:  # a scan: read in the worker (see views.imports.import_job)

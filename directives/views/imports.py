@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from directives import models, selectors
 from directives.importing import services
-from directives.importing.drafts import draft_from_contract
+from directives.importing.drafts import draft_from_contract, reported_text
 from directives.importing.forms import (
     DirectiveMetaForm,
     FigureFormSet,
@@ -62,7 +62,11 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
             job = document_job_create(user=request.user, filename=scan["name"], data=scan["data"])
             return redirect("directives:import_job", pk=job.pk)
-        response, error = _to_review(request, form.cleaned_data["source_text"])
+        structured = form.cleaned_data.get("structured")
+        if structured is not None:  # a task table or an edXML package: read, not parsed as text
+            response, error = _source_to_review(request, structured)
+        else:
+            response, error = _to_review(request, form.cleaned_data["source_text"])
         if response is not None:
             return response
         form.add_error(None, error)
@@ -83,7 +87,20 @@ def _to_review(request: HttpRequest, text: str, warnings=()) -> tuple[HttpRespon
     except Exception:  # the parser must never turn a bad text into a 500
         logger.exception("parse_directive failed")
         return None, _("Không đọc được văn bản này. Hãy kiểm tra nội dung hoặc nhập tay trong trang quản trị.")
-    request.session[SESSION_KEY] = {"contract": contract, "source_text": text}
+    return _store_draft(request, contract, text, warnings)
+
+
+def _source_to_review(request: HttpRequest, source) -> tuple[HttpResponse | None, str]:
+    """A task table or an edXML package, already read into a contract (`importing.sources`):
+    kept in the session with what the review shows beside it, as a parsed text is."""
+    count = len(source.contract.get("tasks") or [])
+    if count > services.MAX_TASKS:
+        return None, services.too_many_tasks_message(count)
+    return _store_draft(request, source.contract, source.source_text, source.warnings, review=source.review)
+
+
+def _store_draft(request: HttpRequest, contract: dict, text: str, warnings=(), review=None) -> tuple[HttpResponse, str]:
+    request.session[SESSION_KEY] = {"contract": contract, "source_text": text, "review": review}
     for warning in warnings:
         messages.warning(request, warning)
     count = len(contract.get("tasks") or [])
@@ -291,6 +308,11 @@ def import_review(request: HttpRequest) -> HttpResponse:
     page, first, pages = _page(request, total)
     forms = tasks.forms
     shown = forms[first : first + REVIEW_PAGE_SIZE]
+    # What a task table said of each task's state: shown beside the row (rows keep the draft's
+    # order: the review never adds any), not posted, not imported.
+    contract_tasks = (stored.get("contract") or {}).get("tasks") or []
+    for index, form in enumerate(shown, start=first):
+        form.reported = reported_text(contract_tasks[index].get("reported")) if index < len(contract_tasks) else ""
     hidden = hidden_forms_html(forms[:first] + forms[first + REVIEW_PAGE_SIZE :])
     return render(
         request,
@@ -311,8 +333,21 @@ def import_review(request: HttpRequest) -> HttpResponse:
             "flagged_names": _flagged_names(meta, tasks),
             "max_tasks": services.MAX_TASKS,
             "source_text": source_text,
+            "source_review": stored.get("review"),
+            "candidates": _candidates(stored.get("review"), orgs),
         },
     )
+
+
+def _candidates(review: dict | None, orgs) -> list[tuple[str, str]]:
+    """The bodies an edXML package is addressed to (ToPlaces, To), each with the organization of
+    the list it matches ("" when none): candidates for the tasks' lead and supporting bodies."""
+    names = (review or {}).get("candidates") or []
+    if not names:
+        return []
+    matcher = BodyMatcher([(o.pk, o.name, o.short_name) for o in orgs])
+    by_id = {o.pk: o.name for o in orgs}
+    return [(name, by_id.get(matcher.match(name), "")) for name in names[:200]]
 
 
 def _may_update(user, directive: models.Directive) -> bool:

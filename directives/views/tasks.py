@@ -448,6 +448,36 @@ def directive_detail(request, pk: int):
 
 
 @login_required
+@require_GET
+def directive_tasks_xlsx(request, pk: int):
+    """The directive's task table (.xlsx), in the form the import reads back."""
+    from directives.exports.workbooks import XLSX, file_stem, task_table_workbook
+
+    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
+    today = timezone.localdate()
+    tasks = selectors.directive_task_rows(request.user, directive, cutoff=today)
+    response = HttpResponse(task_table_workbook(directive, tasks, cutoff=today), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(directive)}-nhiem-vu.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def directive_edxml_download(request, pk: int):
+    """The directive as an edXML package (QCVN 102:2016), with its source text and task table."""
+    from directives.exports.edxml import EDXML_CONTENT_TYPE, directive_edxml
+    from directives.exports.workbooks import file_stem, task_table_workbook
+
+    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
+    today = timezone.localdate()
+    tasks = selectors.directive_task_rows(request.user, directive, cutoff=today)
+    table = task_table_workbook(directive, tasks, cutoff=today)
+    response = HttpResponse(directive_edxml(directive, tasks, table=table), content_type=EDXML_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_stem(directive)}.edxml"'
+    return response
+
+
+@login_required
 def directive_edit(request, pk: int):
     """A manager of the issuing organization edits the directive's metadata."""
     directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)

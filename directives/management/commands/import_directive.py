@@ -1,5 +1,8 @@
 """`manage.py import_directive PATH [--activate] [--update]`: parse and import without review.
 
+PATH is any file the web import takes: a document, a task table (.xlsx) or an edXML package
+(`importing.sources`); a table's status and progress columns are not imported, as on the web.
+
 The operator at the command line is trusted (`actor=None`); the rules are those of the one import
 service (`directives.importing.services`), as on the review page. Bodies are matched to the
 organization list (accents, case and abbreviations ignored); unknown ones are created. A
@@ -15,13 +18,13 @@ from django.core.management.base import BaseCommand, CommandError
 from directives import models
 from directives.importing import services
 from directives.importing.drafts import draft_from_contract
-from directives.management.commands.parse_directive import read_directive_file
+from directives.management.commands.parse_directive import read_directive_source
 
 
 class Command(BaseCommand):
     help = (
-        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan read with OCR) and import it without review "
-        "(unknown bodies are created)."
+        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan read with OCR; a task table .xlsx; an edXML "
+        "package) and import it without review (unknown bodies are created)."
     )
 
     def add_arguments(self, parser):
@@ -36,16 +39,14 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
         from django.core.exceptions import PermissionDenied
 
-        from directives.parsing import parse_directive
-
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"Không có người dùng {user!r}.")
 
-        text = read_directive_file(path, stderr=self.stderr)
-        draft = draft_from_contract(parse_directive(text).to_dict(), source_text=text)
+        source = read_directive_source(path, stderr=self.stderr)
+        draft = draft_from_contract(source.contract, source_text=source.source_text)
         organizations = services.draft_organizations(draft)
         issuer = organizations.get(" ".join(draft.issuer.split()).casefold()) if draft.issuer else None
         existing = services.directive_existing(

@@ -36,6 +36,31 @@ def read_directive_file(path: str, *, ocr: bool = True, stderr=None) -> str:
     return extracted.text
 
 
+def read_directive_source(path: str, *, ocr: bool = True, stderr=None):
+    """Any file the import takes, read (`importing.sources.read_source`): a document's text
+    parsed, a task table (.xlsx) or an edXML package mapped to the same contract. CommandError with
+    a clear message otherwise; warnings and the review's notes go to stderr when it is given."""
+    from directives.documents import DocumentError
+    from directives.importing.sources import read_source
+
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"Không tìm thấy tệp: {path}")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Không đọc được tệp {path}: {error.strerror or error}") from None
+    try:
+        source = read_source(file.name, data, ocr=ocr)
+    except DocumentError as error:
+        raise CommandError(f"{path}: {error}") from None
+    if stderr is not None:
+        review = source.review or {}
+        for message in [*source.warnings, *review.get("disagreements", []), *review.get("notes", [])]:
+            stderr.write(f"{path}: {message}")
+    return source
+
+
 def _date_vi(value: str | None) -> str:
     if not value:
         return ""
@@ -104,25 +129,24 @@ def outline(data: dict) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan .png/.jpg/.tif read with OCR) and print its tasks; "
-        "--json prints the parser's JSON contract."
+        "Parse a directive (.txt, .docx, .doc, .pdf, or a scan .png/.jpg/.tif read with OCR; a task table .xlsx; "
+        "an edXML package) and print its tasks; --json prints the parser's JSON contract."
     )
     # Pure parsing: no system checks, so that the scorer's output never depends on the URLconf.
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", help="a .txt (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), .docx, .doc, .pdf, .png, .jpg or .tif file"
+            "path",
+            help="a .txt (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), .docx, .doc, .pdf, .png, .jpg or .tif file, "
+            "a task table (.xlsx) or an edXML package (.edxml, .xml)",
         )
         parser.add_argument("--json", action="store_true", help="print the JSON contract and nothing else")
         parser.add_argument("--no-ocr", action="store_true", help="refuse scans instead of reading them with OCR")
 
     def handle(self, *args, path: str, json: bool = False, no_ocr: bool = False, **options):
-        from directives.parsing import parse_directive
-
         quiet = options.get("verbosity", 1) == 0
-        text = read_directive_file(path, ocr=not no_ocr, stderr=None if quiet else self.stderr)
-        data = parse_directive(text).to_dict()
+        data = read_directive_source(path, ocr=not no_ocr, stderr=None if quiet else self.stderr).contract
         if json:
             self.stdout.write(_dumps(data))
         else:
