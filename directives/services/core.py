@@ -201,8 +201,9 @@ def task_change_keep(*, before: models.Task, task: models.Task, cause: str, at=N
     The one rule of every edit of a task's state outside reports and extensions: the admin's
     (`task_save`, cause "edit") and an update of the directive from a new text
     (`directive_import`, cause "import"). A new deadline counts from the day of the edit, like an
-    approved extension: a task finished earlier keeps the deadline it was judged by; a completion
-    date entered here is judged by the deadline in force on that day (`deadline_in_force`).
+    approved extension: a task finished earlier keeps the deadline it was judged by (also one
+    finished before that deadline was stored); a completion date entered here is judged by the
+    deadline in force on that day (`deadline_in_force`).
     """
     change = None
     old = (before.status, before.progress > 0, before.completed_on, before.deadline)
@@ -210,7 +211,8 @@ def task_change_keep(*, before: models.Task, task: models.Task, cause: str, at=N
         change = task_change_record(task=before, cause=cause, at=at)
     if task.status != Task.Status.DONE:
         task.completion_deadline = None
-    elif (before.status, before.completed_on) != (task.status, task.completed_on):
+    elif (before.status, before.completed_on) != (task.status, task.completed_on) or task.completion_deadline is None:
+        # A task finished before completion_deadline was kept (migration 0013) gets it here.
         task.completion_deadline = deadline_in_force(task, task.completed_on)
     return change
 

@@ -142,6 +142,19 @@ def test_a_finished_task_keeps_the_deadline_it_was_judged_by(directive):
     assert models.TaskChange.objects.filter(task=task, cause="import").get().deadline == date(2026, 5, 31)
 
 
+def test_a_task_finished_before_completion_deadlines_were_kept_is_judged_by_its_old_deadline(directive):
+    """Finished on 20/05 within its deadline of 31/05, in a database from before completion
+    deadlines were stored (migration 0013): a new text moving the deadline to 30/04 does not
+    make it late."""
+    task = directive.tasks.get(path="II.1")
+    models.Task.objects.filter(pk=task.pk).update(status="done", progress=100, completed_on=date(2026, 5, 20))
+    with time_machine.travel(UPDATE_MOMENT):
+        services.directive_import(draft=_new_text(directive, ii1_due=date(2026, 4, 30)), update=directive)
+    task.refresh_from_db()
+    assert (task.deadline, task.completion_deadline) == (date(2026, 4, 30), date(2026, 5, 31))
+    assert _standing(task, BEFORE) == _standing(task, UPDATE_DAY) == "done_on_time"
+
+
 def test_a_refused_update_leaves_neither_the_new_deadline_nor_its_history(directive):
     task = directive.tasks.get(path="II.1")
     bad = FigureDraft(label="đề án", total=Decimal(-1), achieved=Decimal(0))  # refused after the tasks are written
