@@ -597,8 +597,9 @@ class Task(Searchable, TimeStamped):
 
 
 class TaskChange(models.Model):
-    """The state a task had until `made_at`, when a progress report of its lead or an approved
-    extension changed it: the task's history, as the standing at a past date reads it.
+    """The state a task had until `made_at`, when a progress report of its lead, an approved
+    extension, an edit in the admin or an update of its directive from a new text changed it
+    (`cause`): the task's history, as the standing at a past date reads it.
 
     A task's changes form a chain (`previous_at` = the `made_at` of the change before it, NULL for
     the first), so that "the first change made after the day C" is one indexed condition:
@@ -610,6 +611,7 @@ class TaskChange(models.Model):
         REPORT = "report", _("Báo cáo tiến độ")
         EXTENSION = "extension", _("Gia hạn")
         EDIT = "edit", _("Chỉnh sửa")
+        IMPORT = "import", _("Cập nhật theo văn bản mới")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
     made_at = models.DateTimeField(_("thời gian"))

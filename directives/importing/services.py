@@ -9,6 +9,7 @@ updated text is retired.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -147,6 +148,9 @@ def directive_import(
     With `update`, the directive's tasks are matched by path: kept tasks keep their history,
     new ones are marked `added_on` today, and a task no longer in the text is retired
     (`retired_on` today), never deleted; occurrences of recurring tasks are left as they are.
+    A kept task whose deadline the new text moves keeps its state before the update as history
+    (`TaskChange`, cause "import", in this transaction): the figures at a date before the
+    update are unchanged, those from today on read the new deadline.
     A task the parser (or the reviewer) made recurring gets its frequency, due day and month:
     it is the first occurrence, and the daily sweep creates the next ones. Targets are matched
     by label; a target with quarterly snapshots is kept even when the text no longer has it.
@@ -182,12 +186,14 @@ def directive_import(
     # The occurrences the sweep created of a recurring task are not in any text: an update
     # neither matches nor retires them (a retired series simply gets no new ones).
     own_tasks = directive.tasks.filter(series__isnull=True)
-    existing = {t.path: t for t in own_tasks} if update else {}
+    # Locked, as a report or an extension locks the task it changes.
+    existing = {t.path: t for t in own_tasks.select_for_update()} if update else {}
     existing_ids = {t.pk for t in existing.values()}
     by_ref: dict[str, models.Task] = {}
     kept: set[int] = set()
     for position, item in enumerate((t for t in draft.tasks if t.include), start=1):
         task = existing.get(item.ref) or models.Task(directive=directive, path=item.ref)
+        before = copy.copy(task) if task.pk is not None else None
         task.position = position
         task.text = item.text
         task.parent = by_ref.get(item.parent_ref) if item.parent_ref else None
@@ -204,6 +210,8 @@ def directive_import(
         if update and task.pk is None:
             task.added_on = today
         task.full_clean(validate_unique=False)
+        if before is not None:
+            _keep_history(before=before, task=task, actor=actor)
         task.save()
         supporters = _resolve_bodies(item.support, organizations, create_missing_bodies, proposer)
         task.supporters.set([o for o in supporters + leads[1:] if o != task.lead])
@@ -275,6 +283,25 @@ def directive_import(
         targets=targets,
         citations=citations,
         retired=len(retiring),
+    )
+
+
+def _keep_history(*, before: models.Task, task: models.Task, actor) -> None:
+    """A kept task whose deadline the new text moves: its state before the update is history
+    (`services.task_change_keep`, cause "import", as an edit in the admin), so that the figures
+    at a date before the update stay what they were; the new deadline counts from today. The
+    timeline says so. A deadline as it was is no history."""
+    from directives.services.core import task_change_keep  # not at import: a cycle
+
+    if task_change_keep(before=before, task=task, cause=models.TaskChange.Cause.IMPORT) is None:
+        return
+    old, new = (d.strftime("%d/%m/%Y") if d else "—" for d in (before.deadline, task.deadline))
+    models.TaskEvent.objects.create(
+        task=task,
+        kind=models.TaskEvent.Kind.EDITED,
+        actor=actor,
+        summary=(_("Thời hạn theo văn bản cập nhật: %(old)s → %(new)s") % {"old": old, "new": new})[:500],
+        changes={"deadline": [d.isoformat() if d else None for d in (before.deadline, task.deadline)]},
     )
 
 

@@ -190,18 +190,42 @@ def deadline_in_force(task: models.Task, on: date) -> date | None:
     return state_at(task.state, changes, on).deadline
 
 
+def task_change_keep(*, before: models.Task, task: models.Task, cause: str, at=None) -> models.TaskChange | None:
+    """Before `task` (edited in memory) is saved over `before` (the same task as stored, its row
+    locked): keep `before`'s state (`task_change_record`, with `cause`) when the edit changes what
+    the standing reads (status, started or not, completion date, deadline), and set
+    `task.completion_deadline`, the deadline its completion is judged by. Returns the change
+    kept, None when there is nothing to keep (a new percent alone, a new text, a deadline as it
+    was).
+
+    The one rule of every edit of a task's state outside reports and extensions: the admin's
+    (`task_save`, cause "edit") and an update of the directive from a new text
+    (`directive_import`, cause "import"). A new deadline counts from the day of the edit, like an
+    approved extension: a task finished earlier keeps the deadline it was judged by (also one
+    finished before that deadline was stored); a completion date entered here is judged by the
+    deadline in force on that day (`deadline_in_force`).
+    """
+    change = None
+    old = (before.status, before.progress > 0, before.completed_on, before.deadline)
+    if old != (task.status, task.progress > 0, task.completed_on, task.deadline):
+        change = task_change_record(task=before, cause=cause, at=at)
+    if task.status != Task.Status.DONE:
+        task.completion_deadline = None
+    elif (before.status, before.completed_on) != (task.status, task.completed_on) or task.completion_deadline is None:
+        # A task finished before completion_deadline was kept (migration 0013) gets it here.
+        task.completion_deadline = deadline_in_force(task, task.completed_on)
+    return change
+
+
 @transaction.atomic
 def task_save(*, task: models.Task, actor=None, changed_fields: list[str] | None = None) -> models.Task:
     """Save a task edited in the admin (its page or its directive's) and record the edit in its
     timeline.
 
     An edit of what the standing reads (status, started or not, completion date, deadline) keeps
-    the state before it (`task_change_record`, cause "edit"), as a report or an extension does, so
+    the state before it (`task_change_keep`, cause "edit"), as a report or an extension does, so
     that the figures at a date before the edit stay what they were; a new percent alone is not
-    history (as for reports). A deadline edited here counts from the day of the edit, like an
-    approved extension: a task finished earlier keeps the deadline it was judged by
-    (`completion_deadline`). A completion date entered here is judged by the deadline in force
-    on that day (`deadline_in_force`).
+    history (as for reports).
     """
     task.full_clean()
     created = task.pk is None
@@ -209,13 +233,7 @@ def task_save(*, task: models.Task, actor=None, changed_fields: list[str] | None
         task.completion_deadline = task.deadline if task.status == Task.Status.DONE else None
     else:
         before = models.Task.objects.select_for_update().get(pk=task.pk)
-        old = (before.status, before.progress > 0, before.completed_on, before.deadline)
-        if old != (task.status, task.progress > 0, task.completed_on, task.deadline):
-            task_change_record(task=before, cause=models.TaskChange.Cause.EDIT)
-        if task.status != Task.Status.DONE:
-            task.completion_deadline = None
-        elif (before.status, before.completed_on) != (task.status, task.completed_on):
-            task.completion_deadline = deadline_in_force(task, task.completed_on)
+        task_change_keep(before=before, task=task, cause=models.TaskChange.Cause.EDIT)
     task.save()
     if created:
         models.TaskEvent.objects.create(task=task, kind=models.TaskEvent.Kind.CREATED, actor=actor)
@@ -457,6 +475,7 @@ __all__ = [
     "target_save",
     "target_update",
     "deadline_in_force",
+    "task_change_keep",
     "task_change_record",
     "task_report_progress",
     "task_delete",

@@ -3,7 +3,9 @@
 The lead body of a task assigns it on to its child organizations as sub-tasks: children of the
 task in the same directive, numbered "<path>-<n>", each with its own lead (a child of the
 task's lead), supporters and a deadline no later than the parent's; `assigned_by` records the
-body that passed it down (its members then see the sub-task). The parent cannot be reported
+body that passed it down (its members then see the sub-task). A sub-task counts from the day it
+is passed down (`added_on`), as a task added by an update of the text: the figures at an earlier
+date stay what they were. The parent cannot be reported
 done while one of these sub-tasks is open, unless a manager of the lead body says so
 (`progress_report_submit(..., close_open_subtasks=True)`).
 """
@@ -14,6 +16,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import models
@@ -68,6 +71,8 @@ def task_pass_down(
         lead=lead,
         deadline=deadline,
         assigned_by_id=parent.lead_id,
+        # It counts from today: the figures at an earlier date are not changed by it.
+        added_on=timezone.localdate(),
     )
     sub.full_clean()
     sub.save()

@@ -5,7 +5,9 @@ reported, reminded and counted like any task. `recurring_occurrences_create` add
 recurring task, a new task per later period whose due date falls within `ahead_days`: same
 directive, parent, text, lead and supporters, numbered "<path> (<period>)", `series` pointing
 at the recurring task and `occurrence_period` its period code. The unique (series, period)
-pair makes a second sweep, or two at once, add nothing.
+pair makes a second sweep, or two at once, add nothing. An occurrence counts from the day of the
+sweep that creates it (`added_on` = `on`), as a task added by an update of the text: the
+figures at an earlier date stay what they were (a missed sweep's catch-up included).
 """
 
 from __future__ import annotations
@@ -47,11 +49,11 @@ def recurring_occurrences_create(*, on: date | None = None, ahead_days: int = RE
         after = max(d for d in (series.deadline, series.latest) if d)
         last = min(until, series.recurrence_until) if series.recurrence_until else until
         for occurrence in occurrences_between(series.recurrence_rule, after, last):
-            created += _create_occurrence(series, occurrence)
+            created += _create_occurrence(series, occurrence, on)
     return created
 
 
-def _create_occurrence(series: models.Task, occurrence) -> int:
+def _create_occurrence(series: models.Task, occurrence, on: date) -> int:
     label = occurrence.period.label()
     task = models.Task(
         directive_id=series.directive_id,
@@ -63,6 +65,7 @@ def _create_occurrence(series: models.Task, occurrence) -> int:
         deadline=occurrence.due,
         series=series,
         occurrence_period=occurrence.period.code(),
+        added_on=on,
     )
     try:
         with transaction.atomic():

@@ -55,6 +55,19 @@ def test_a_sub_task_goes_to_a_child_body_with_the_parents_deadline(tree):
     assert tree["task"].events.filter(kind="passed_down").count() == 2
 
 
+def test_a_sub_task_counts_from_the_day_it_is_passed_down(tree):
+    """The figures at a date before the pass-down are not changed by the sub-task (it did not
+    exist then), as a task added by an update of the text counts from that day."""
+    today = timezone.localdate()
+    directive = tree["task"].directive
+    yesterday = selectors.directive_figures(tree["manager"], directive, cutoff=today - timedelta(days=1)).counts
+    sub = pass_down(tree)
+    assert sub.added_on == today
+    again = selectors.directive_figures(tree["manager"], directive, cutoff=today - timedelta(days=1)).counts
+    assert again.counted == yesterday.counted == 1
+    assert selectors.directive_figures(tree["manager"], directive, cutoff=today).counts.counted == 2
+
+
 def test_only_a_child_body_and_a_deadline_no_later_than_the_parents(tree):
     with pytest.raises(ValidationError) as exc:
         pass_down(tree, lead=tree["stranger"], deadline=tree["task"].deadline + timedelta(days=1))

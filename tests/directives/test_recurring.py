@@ -93,6 +93,23 @@ def test_the_sweep_creates_the_next_occurrence_ahead_of_time_once(series):
 
 
 @pytest.mark.django_db
+def test_an_occurrence_counts_from_the_day_of_the_sweep_that_creates_it(series):
+    """The figures at a date before the sweep are not changed by the occurrence it creates (it
+    did not exist then), as a task added by an update of the text counts from that day."""
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    end_of_2026 = selectors.directive_figures(user, series.directive, cutoff=date(2026, 12, 31)).counts
+    services.recurring_occurrences_create(on=date(2027, 2, 20))
+    occurrence = series.occurrences.get()
+    assert occurrence.added_on == date(2027, 2, 20)
+    assert (
+        selectors.directive_figures(user, series.directive, cutoff=date(2026, 12, 31)).counts.counted
+        == (end_of_2026.counted)
+        == 1
+    )
+    assert selectors.directive_figures(user, series.directive, cutoff=date(2027, 2, 20)).counts.counted == 2
+
+
+@pytest.mark.django_db
 def test_a_missed_sweep_catches_up_and_the_end_date_stops_it(series):
     series.recurrence_until = date(2027, 7, 1)
     series.save()
