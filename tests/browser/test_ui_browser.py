@@ -159,6 +159,10 @@ def test_a_manager_approves_an_extension(browser, live_server, data):
     data["extension_task"].refresh_from_db()
     assert data["extension_task"].deadline == data["extension"].requested_deadline
 
+    page.goto(f"{base}/dashboard/")
+    assert page.locator("h1").inner_text().startswith("Tổng hợp")
+    shot(page, "dashboard")
+
 
 @pytest.mark.parametrize("path", ["/", "/tasks/", "task", "directive"])
 def test_pages_fit_a_phone_screen(browser, live_server, data, path):
