@@ -36,3 +36,20 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class InboxCountMiddleware:
+    """After a user's POST (a report, a decision, an answer), the navigation's inbox count is
+    counted afresh on the next page (`templatetags.inbox`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and user is not None and user.is_authenticated:
+            from directives.templatetags.inbox import forget
+
+            forget(user.pk)
+        return response

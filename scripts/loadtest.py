@@ -89,8 +89,11 @@ class Budget(Exception):
 class Browser:
     """One user's session: its own connection and cookies."""
 
-    def __init__(self, host: str, port: int, stats: Stats, stop_at: float, max_requests: int):
+    def __init__(self, host: str, port: int, stats: Stats, stop_at: float, max_requests: int, https: bool = False):
         self.host, self.port, self.stats = host, port, stats
+        # Behind a TLS-terminating proxy (production: DEBUG off, secure cookies, HTTPS redirect):
+        # the proxy's header says the request came over HTTPS.
+        self.scheme = "https" if https else "http"
         self.stop_at, self.max_requests = stop_at, max_requests
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection(host, port, timeout=120)
@@ -99,13 +102,15 @@ class Browser:
         if time.monotonic() >= self.stop_at or self.stats.count >= self.max_requests:
             raise Budget
         headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "tracker-loadtest"}
+        if self.scheme == "https":
+            headers["X-Forwarded-Proto"] = "https"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
         if body is not None:
             data = urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{self.host}:{self.port}{path}"
+            headers["Referer"] = f"{self.scheme}://{self.host}:{self.port}{path}"
         started = time.perf_counter()
         try:
             self.conn.request(method, path, body=data, headers=headers)
@@ -186,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help=f"seconds (at most {MAX_DURATION:.0f})")
     parser.add_argument("--max-requests", type=int, default=100_000, help=f"at most {MAX_REQUESTS}")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="send X-Forwarded-Proto: https, as the TLS proxy in front of a production (DEBUG off) server does",
+    )
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a user's requests (s)")
     parser.add_argument(
         "--login-concurrency",
@@ -206,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     stats = Stats()
     # Phase 1, not timed: every user signs in (at most --login-concurrency at once, within
     # LOGIN_PHASE_CAP seconds); PBKDF2 costs about a second of CPU per sign-in by design.
-    browsers = [Browser(host, port, stats, time.monotonic() + LOGIN_PHASE_CAP, max_requests) for _ in range(users)]
+    browsers = [
+        Browser(host, port, stats, time.monotonic() + LOGIN_PHASE_CAP, max_requests, https=args.behind_proxy)
+        for _ in range(users)
+    ]
     gate = threading.Semaphore(max(1, args.login_concurrency))
     signed_in = [False] * users
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "directives.middleware.DeniedAccessLogMiddleware",
+    "directives.middleware.InboxCountMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

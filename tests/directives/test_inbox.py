@@ -161,3 +161,23 @@ def test_the_navigation_counts_up_to_its_cap_and_then_says_more(client, setup, m
     client.force_login(manager)
     html = client.get(reverse("directives:inbox")).content.decode()
     assert '<span class="badge nav-count">3+</span>' in html
+
+
+def test_the_navigation_count_is_kept_a_minute_and_counted_afresh_after_the_user_acts(client, setup):
+    """The badge is read from the cache on ordinary pages; after any POST of the user, and on
+    the inbox page, it is counted again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    ext = ExtensionRequestFactory(task=setup["late"])
+    manager = setup["manager"]
+    client.force_login(manager)
+    first = client.get(reverse("directives:task_list")).content.decode()
+    n = selectors.inbox_count(manager)
+    assert f'<span class="badge nav-count">{n}</span>' in first
+    ext.delete()  # done behind the page's back: the cached badge does not know yet
+    assert f'<span class="badge nav-count">{n}</span>' in client.get(reverse("directives:task_list")).content.decode()
+    assert f'<span class="badge nav-count">{n - 1}</span>' in client.get(reverse("directives:inbox")).content.decode()
+    ExtensionRequestFactory(task=setup["late"])
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})  # any action of the user
+    assert f'<span class="badge nav-count">{n}</span>' in client.get(reverse("directives:task_list")).content.decode()
