@@ -108,13 +108,14 @@ def read_structured(filename: str, data: bytes, *, ocr: bool = False, today: dat
     raise DocumentError(_("Tệp không phải bảng nhiệm vụ Excel hay gói edXML."))
 
 
-def read_source(filename: str, data: bytes, *, ocr: bool = True, today: date | None = None) -> Source:
-    """Any file the import takes → a Source (a document is read and parsed)."""
+def read_source(filename: str, data: bytes, *, ocr: bool = True, today: date | None = None, progress=None) -> Source:
+    """Any file the import takes → a Source (a document is read and parsed; `progress`, a
+    callable taking a message, hears the OCR's pages)."""
     from directives.parsing import parse_directive
 
     if structured_format(filename, data):
         return read_structured(filename, data, ocr=ocr, today=today)
-    extracted = extract(filename, data, ocr=ocr)
+    extracted = extract(filename, data, ocr=ocr, progress=progress)
     return Source(
         contract=parse_directive(extracted.text, today=today).to_dict(),
         source_text=extracted.text,

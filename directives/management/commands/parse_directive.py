@@ -12,30 +12,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 
-def read_directive_file(path: str, *, ocr: bool = True, stderr=None) -> str:
-    """The text of a directive file in any format `directives.documents` reads (.txt in any
-    Vietnamese encoding, .docx, .doc, .pdf, scans and images through OCR); CommandError with a
-    clear message otherwise. Warnings and OCR progress go to stderr when it is given."""
-    from directives.documents import DocumentError, extract
-
-    file = Path(path)
-    if not file.is_file():
-        raise CommandError(f"Không tìm thấy tệp: {path}")
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise CommandError(f"Không đọc được tệp {path}: {error.strerror or error}") from None
-    progress = (lambda message: stderr.write(message)) if stderr is not None else None
-    try:
-        extracted = extract(file.name, data, ocr=ocr, progress=progress)
-    except DocumentError as error:
-        raise CommandError(f"{path}: {error}") from None
-    if stderr is not None:
-        for warning in extracted.warnings:
-            stderr.write(f"{path}: {warning}")
-    return extracted.text
-
-
 def read_directive_source(path: str, *, ocr: bool = True, stderr=None):
     """Any file the import takes, read (`importing.sources.read_source`): a document's text
     parsed, a task table (.xlsx) or an edXML package mapped to the same contract. CommandError with
@@ -51,7 +27,8 @@ def read_directive_source(path: str, *, ocr: bool = True, stderr=None):
     except OSError as error:
         raise CommandError(f"Không đọc được tệp {path}: {error.strerror or error}") from None
     try:
-        source = read_source(file.name, data, ocr=ocr)
+        progress = (lambda message: stderr.write(message)) if stderr is not None else None
+        source = read_source(file.name, data, ocr=ocr, progress=progress)
     except DocumentError as error:
         raise CommandError(f"{path}: {error}") from None
     if stderr is not None:
