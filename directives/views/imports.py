@@ -34,6 +34,7 @@ from directives.importing.forms import (
 )
 from directives.importing.matching import BodyMatcher
 from directives.importing.review import initial_from_draft, reviewed_draft, sentence_like
+from directives.importing.spans import marked_source, task_spans
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "directive_import"
@@ -311,8 +312,12 @@ def import_review(request: HttpRequest) -> HttpResponse:
     # What a task table said of each task's state: shown beside the row (rows keep the draft's
     # order: the review never adds any), not posted, not imported.
     contract_tasks = (stored.get("contract") or {}).get("tasks") or []
+    # Where each task stands in the source text: marked there, linked from its row.
+    spans = task_spans(source_text, [str(t.get("text") or "") for t in contract_tasks])
+    source_html = marked_source(source_text, spans, [str(t.get("ref") or "") for t in contract_tasks])
     for index, form in enumerate(shown, start=first):
         form.reported = reported_text(contract_tasks[index].get("reported")) if index < len(contract_tasks) else ""
+        form.src_anchor = f"src-{index}" if index < len(spans) and spans[index] else ""
     hidden = hidden_forms_html(forms[:first] + forms[first + REVIEW_PAGE_SIZE :])
     return render(
         request,
@@ -333,6 +338,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
             "flagged_names": _flagged_names(meta, tasks),
             "max_tasks": services.MAX_TASKS,
             "source_text": source_text,
+            "source_html": source_html,
             "source_review": stored.get("review"),
             "candidates": _candidates(stored.get("review"), orgs),
         },
