@@ -172,6 +172,10 @@ def _pdf(data: bytes, *, ocr: bool, progress: Progress) -> Extracted:
                 f"Đã nhận dạng chữ (OCR) {len(scanned)} trang scan; hãy đối chiếu kỹ số liệu, tên cơ quan và thời hạn."
             )
     text = compose([p or [] for p in pages], widths)
+    if method != "pdf-text":
+        from .ocr_fixes import fix_numbering
+
+        text = fix_numbering(text)
     if not text.strip():
         raise DocumentError("Tệp PDF không có chữ để đọc.")
     return Extracted(text=text, method=method, pages=len(pages), warnings=warnings)
@@ -199,6 +203,8 @@ def _image(filename: str, data: bytes, *, ocr: bool, progress: Progress) -> Extr
             "Không tìm thấy chữ trong ảnh (ảnh không chụp văn bản, hoặc quá mờ để nhận dạng). "
             "Hãy chụp hoặc quét rõ trang văn bản (300 dpi) rồi tải lên lại."
         )
-    text = compose(pages, [595.0] * len(pages))
+    from .ocr_fixes import fix_numbering
+
+    text = fix_numbering(compose(pages, [595.0] * len(pages)))
     warnings = ["Đã nhận dạng chữ (OCR) từ ảnh; hãy đối chiếu kỹ số liệu, tên cơ quan và thời hạn."]
     return Extracted(text=text, method="ocr", pages=len(pages), warnings=warnings)

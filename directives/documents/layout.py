@@ -33,8 +33,11 @@ class Segment:
         return (self.top + self.bottom) / 2
 
 
+# An OCR'd number keeps its line too when its period was read as a comma or lost its space ("2,",
+# "3.Ưu"), or its letter came out as another glyph ("ø)"): `ocr_fixes` reads them back later.
 _MARKER = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)](?:\s|$)|[IVXLC]{1,6}[.)]\s|[a-zđ][.)]\s|\(\d{1,3}\)|\([a-zđ]\)|\([ivx]{1,5}\)"
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)](?:\s|$)|\d{1,2}(?:\.\d{1,2})*[.,;:](?=[A-ZĐÀ-ỸẠ-Ỹ])|\d{1,2}[,;:](?:\s+[A-ZĐÀ-ỸẠ-Ỹ]|$)"
+    r"|[IVXLC]{1,6}[.)]\s|[a-zđ][.)]\s|[^\s\da-zA-Z(]\)\s|\(\d{1,3}\)|\([a-zđ]\)|\([ivx]{1,5}\)"
     r"|[-+•–—*]\s|Điều\s+\d|Chương\s+[IVXLC\d]|Mục\s+\d|Phần\s+[IVXLC\d]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d)"
 )
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?$", re.IGNORECASE)

@@ -3,6 +3,11 @@ for pdftoppm). Pages are rasterized in grey at 300 dpi (a 200 dpi scan is upsamp
 Vietnamese model reads stacked diacritics best with ~30 px capitals), read with automatic page
 segmentation (--psm 3, which keeps the letterhead's two columns apart), and each recognised line
 becomes a positioned segment for `layout.compose`, so scans read like text-layer PDFs.
+
+Before Tesseract reads a rasterized page, the page is made black and white at its Otsu threshold
+(`binarize`): a scanner's grey speckle and JPEG ringing otherwise make the Vietnamese model misread
+short lines that have no words around them to lean on ("2." alone on its line read as "PẶ", "III."
+as "II.", "1.1." as "ND"), and those are the item numbers a directive is made of.
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ def ocr_pdf_pages(data: bytes, pages: list[int], total: int, progress: Progress 
             image = stem.with_suffix(".pgm")
             if not image.exists():
                 raise DocumentError(f"Không dựng được ảnh trang {index + 1} của tệp PDF để nhận dạng chữ.")
+            binarize(image)
             out[index] = _tesseract(image, dpi=DPI).get(1, [])
             image.unlink()
     return out
@@ -118,6 +124,49 @@ def _tesseract(image: Path, *, dpi: int | None) -> dict[int, list[Segment]]:
     return segments_from_tsv(proc.stdout.decode("utf-8", "replace"), dpi=dpi or 300)
 
 
+_PNM_HEADER = re.compile(rb"^P5\s+(?:#[^\n]*\n\s*)*(\d+)\s+(?:#[^\n]*\n\s*)*(\d+)\s+(?:#[^\n]*\n\s*)*(\d+)\s")
+
+
+def otsu_threshold(hist: list[int]) -> int:
+    """The grey level that best splits a histogram into ink and paper (Otsu's method)."""
+    total = sum(hist)
+    sum_all = sum(level * count for level, count in enumerate(hist))
+    weight_b = sum_b = 0
+    best_var, best = -1.0, 127
+    for level, count in enumerate(hist):
+        weight_b += count
+        if weight_b == 0:
+            continue
+        weight_f = total - weight_b
+        if weight_f == 0:
+            break
+        sum_b += level * count
+        mean_b, mean_f = sum_b / weight_b, (sum_all - sum_b) / weight_f
+        var = weight_b * weight_f * (mean_b - mean_f) ** 2
+        if var > best_var:
+            best_var, best = var, level
+    return best
+
+
+def binarize(image: Path) -> int | None:
+    """Rewrite an 8-bit greyscale PGM as black and white at its Otsu threshold; the threshold, or
+    None when the file is not such a PGM (it is then left as it is). Pure Python at C speed: the
+    histogram is counted on a sample of the pixels and the mapping is one ``bytes.translate``."""
+    data = image.read_bytes()
+    m = _PNM_HEADER.match(data)
+    if not m or int(m.group(3)) != 255:
+        return None
+    head, pixels = data[: m.end()], data[m.end() :]
+    sample = pixels[::7]
+    hist = [sample.count(level) for level in range(256)]
+    if max(hist) == len(sample):
+        return None  # one grey level: nothing to split
+    threshold = otsu_threshold(hist)
+    table = bytes(0 if level <= threshold else 255 for level in range(256))
+    image.write_bytes(head + pixels.translate(table))
+    return threshold
+
+
 def segments_from_tsv(tsv: str, *, dpi: int) -> dict[int, list[Segment]]:
     """Tesseract's TSV words -> {page number: one segment a recognised line}."""
     scale = 72.0 / dpi
@@ -140,9 +189,16 @@ def segments_from_tsv(tsv: str, *, dpi: int) -> dict[int, list[Segment]]:
             {"x0": left, "x1": left + width, "top": top, "bottom": top + height, "text": text, "conf": conf}
         )
     pages: dict[int, list[Segment]] = {}
+    usual_height = {
+        page: statistics.median(w["bottom"] - w["top"] for key, ws in lines.items() if key[0] == page for w in ws)
+        for page in {key[0] for key in lines}
+    }
     for (page, *_), words in sorted(lines.items()):
         pages.setdefault(page, [])
+        if _specks(words, usual_height[page]):
+            continue
         words.sort(key=lambda w: w["x0"])
+        _raise_footnote_mark(words)
         height = statistics.median(w["bottom"] - w["top"] for w in words)
         current: list[dict] = []
         for word in words:
@@ -164,6 +220,32 @@ def segments_from_tsv(tsv: str, *, dpi: int) -> dict[int, list[Segment]]:
             if abs(seg.size - usual) <= 0.35 * usual:
                 seg.size = usual
     return pages
+
+
+def _specks(words: list[dict], usual: float) -> bool:
+    """A "line" of specks: the tone marks of the line below read on their own ("z .^ ~ ⁄ z"), a
+    stain, a staple's shadow. Its marks are a fraction of the page's usual word height and short."""
+    heights = sorted(w["bottom"] - w["top"] for w in words)
+    return heights[len(heights) // 2] < 0.45 * usual and all(len(w["text"]) <= 3 for w in words)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789!|l'?", "⁰¹²³⁴⁵⁶⁷⁸⁹¹¹¹¹²")
+
+
+def _raise_footnote_mark(words: list[dict]) -> None:
+    """A footnote opens with its number raised and small ("² Quy định số …"); Tesseract reads it at
+    the size of the text ("2 Quy định", "? Quy định", "! Quy định"). Where the line's first word is
+    such a mark, half the height of the words after it and sitting above their baseline, it is
+    written as the superscript it is, so the footnote is known for one."""
+    if len(words) < 3:
+        return
+    first, rest = words[0], words[1:]
+    if len(first["text"]) > 2 or first["text"].translate(_SUPERSCRIPT) == first["text"]:
+        return
+    height = statistics.median(w["bottom"] - w["top"] for w in rest)
+    baseline = statistics.median(w["bottom"] for w in rest)
+    if first["bottom"] - first["top"] < 0.6 * height and first["bottom"] < baseline - 0.25 * height:
+        first["text"] = first["text"].translate(_SUPERSCRIPT)
 
 
 def _segment(words: list[dict], scale: float) -> Segment:
