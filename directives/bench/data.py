@@ -58,6 +58,18 @@ def peak_rss_mb() -> float:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
+def reset_peak_rss() -> bool:
+    """Start the peak (`peak_rss_mb`) again from the current resident memory, so that a later
+    reading is the peak of what runs in between (Linux: `/proc/self/clear_refs`); False where
+    that is not possible (the peak then stays the process's)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
 def bench_superuser():
     User = get_user_model()
     user, _ = User.objects.get_or_create(

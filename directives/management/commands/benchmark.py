@@ -4,7 +4,8 @@ caches, and print one JSON line (the last line of stdout).
 
 - build: `build_s` and `build_peak_rss_mb` (this process's peak resident memory after the build:
   `bench_build` streams, so it does not grow with N);
-- dashboard and task list: `directives.bench.dashboard.measure` on the data set;
+- dashboard and task list: `directives.bench.dashboard.measure` on the data set, with `web_rss_mb`
+  (the process's peak resident memory while rendering them: what a web worker needs);
 - parser: `directives.bench.parser.measure` (median ms for 5, 20 and 80 KB texts);
 - ocr: `directives.bench.documents.measure` (OCR s a scanned page, wall and CPU; text PDF ms a page);
 - reminders: `plan_benchmark(N)` plans over N tasks of its own (removed afterwards) and
