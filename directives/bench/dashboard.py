@@ -8,10 +8,18 @@ standing per task once, at the cut-off and at the previous quarter's end, each t
 there read from its history, then grouped by directive, lead, deadline quarter and overall in
 one scan, and by supporting body over the link table): what the dashboard's figures would cost
 if Python, templates and the small look-ups (names, targets, the overdue list) were free.
+
+`web_rss_mb` is the process's peak resident memory (`getrusage`) while the dashboard and the task
+list are rendered (24 renders each), the peak being restarted from the current resident memory
+before each (Linux `/proc/self/clear_refs`): what a web worker serving them at this size needs,
+counted high, since the process also holds what the benchmark loaded before (the management
+command, the build's leftovers). Where the peak cannot be restarted it is the process's since it
+started (`web_rss_note` says so).
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from datetime import date
@@ -22,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import translation
 
-from directives.bench.data import BenchContext
+from directives.bench.data import BenchContext, peak_rss_mb, reset_peak_rss
 
 RUNS = 20
 WARMUP = 3
@@ -131,7 +139,10 @@ def measure(context: BenchContext) -> dict:
 
     user = context.superuser
     cutoff = context.cutoff.isoformat()
+    gc.collect()  # what the build left behind is not the web worker's
+    scoped = reset_peak_rss()
     dashboard_ms, dashboard_queries = time_view(f"{reverse('directives:dashboard')}?cutoff={cutoff}", user)
+    web_rss = peak_rss_mb()
     # The quarterly report of a past quarter: its figures (the document itself lists every task:
     # at this size it is not a document anyone reads, so its writing is not timed).
     quarter = Period.from_code(PAST_QUARTER)
@@ -145,12 +156,17 @@ def measure(context: BenchContext) -> dict:
         "past_quarter_report_sql_floor_ms": time_floor(quarter.end),
         "task_list_ms": None,
         "task_list_queries": None,
+        "web_rss_mb": web_rss,
     }
+    if not scoped:
+        out["web_rss_note"] = "the process's peak since it started, build included (no /proc/self/clear_refs)"
     try:
         task_list = reverse("directives:task_list")
     except NoReverseMatch:
         return out
+    reset_peak_rss()  # the report's figures above are not a view
     out["task_list_ms"], out["task_list_queries"] = time_view(
         f"{task_list}?standing=overdue&page=2&cutoff={cutoff}", user
     )
+    out["web_rss_mb"] = max(web_rss, peak_rss_mb())
     return out

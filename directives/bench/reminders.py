@@ -41,7 +41,7 @@ def _cleanup() -> None:
         ]:
             qs._raw_delete(qs.db)
         models.Organization.objects.filter(name__startswith=TAG).delete()
-    analyze()
+    analyze(vacuum=True)
 
 
 @transaction.atomic

@@ -176,8 +176,11 @@ def test_the_benchmark_command_prints_one_json_line_with_the_keys(db):
         "parse_growth_ratio",
         "reminders_plan_s",
         "digests_per_s",
+        "build_peak_rss_mb",
+        "web_rss_mb",
     ]:
         assert key in result
+    assert result["build_peak_rss_mb"] > 0 and result["web_rss_mb"] > 0
     assert not [key for key in result if key.endswith("_error")], result
     # 11: the figures, plus the completions waiting for verification (issue 13) since the merge.
     assert result["tasks"] == 200 and result["dashboard_queries"] <= 11

@@ -2,7 +2,10 @@
 configured database, time the dashboard, the task list, the parser and the reminders with warm
 caches, and print one JSON line (the last line of stdout).
 
-- dashboard and task list: `directives.bench.dashboard.measure` on the data set;
+- build: `build_s` and `build_peak_rss_mb` (this process's peak resident memory after the build:
+  `bench_build` streams, so it does not grow with N);
+- dashboard and task list: `directives.bench.dashboard.measure` on the data set, with `web_rss_mb`
+  (the process's peak resident memory while rendering them: what a web worker needs);
 - parser: `directives.bench.parser.measure` (median ms for 5, 20 and 80 KB texts);
 - ocr: `directives.bench.documents.measure` (OCR s a scanned page, wall and CPU; text PDF ms a page);
 - reminders: `plan_benchmark(N)` plans over N tasks of its own (removed afterwards) and
@@ -35,7 +38,15 @@ from django.db import connection
 from directives.bench import documents as documents_bench
 from directives.bench import parser as parser_bench
 from directives.bench import reminders as reminders_bench
-from directives.bench.data import SUPERUSER, BenchContext, bench_build, bench_clear, bench_superuser, foreign_data
+from directives.bench.data import (
+    SUPERUSER,
+    BenchContext,
+    bench_build,
+    bench_clear,
+    bench_superuser,
+    foreign_data,
+    peak_rss_mb,
+)
 
 
 class Command(BaseCommand):
@@ -127,6 +138,8 @@ class Command(BaseCommand):
             "python": platform.python_version(),
             "data_built": built,
             "build_s": round(time.perf_counter() - start, 1),
+            # This process's peak resident memory so far: the build's when it built the data.
+            "build_peak_rss_mb": peak_rss_mb(),
         }
         context = BenchContext(n_tasks=tasks, superuser=bench_superuser(), smtp_port=smtp_port, digests=digests)
 
