@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,9 @@ class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
 
 
+DIRECTIVE_CHOICES = 300
+
+
 def _noop(queryset, name, value):
     return queryset
 
@@ -135,20 +139,33 @@ class TaskFilter(django_filters.FilterSet):
         # Plain (id, label) pairs: a thousand directives as model instances with translated
         # kind labels cost more than the rest of the page.
         kinds = {code: str(label) for code, label in models.Directive.Kind.choices}
+        # The most recent directives (a national tracker holds tens of thousands: a select of
+        # them all would cost more than the rest of the page); the one asked for in the URL is
+        # always offered, and the search box finds any directive by its number.
+        visible = selectors.visible_directives(user)
         directives = list(
-            selectors.visible_directives(user)
-            .order_by("-issued_on", "-id")
-            .values_list("id", "kind", "number", "title", "issuer_id")
+            visible.order_by("-issued_on", "-id").values_list("id", "kind", "number", "title")[:DIRECTIVE_CHOICES]
         )
+        asked_directive = (self.data or {}).get("directive") if hasattr(self.data or {}, "get") else None
+        asked_directive = str(asked_directive or "")
+        if (
+            asked_directive.isdigit()
+            and len(asked_directive) <= 18
+            and not any(str(row[0]) == asked_directive for row in directives)
+        ):
+            directives += list(visible.filter(pk=int(asked_directive)).values_list("id", "kind", "number", "title"))
         fields["directive"].choices = [
             (str(pk), f"{kinds.get(kind, kind)} {number}" if number else f"{kinds.get(kind, kind)}: {title[:60]}")
-            for pk, kind, number, title, _issuer in directives
+            for pk, kind, number, title in directives
         ]
-        orgs = list(selectors.organizations_in_view(user).values_list("id", "name"))
-        fields["org"].choices = [("mine", _("Đơn vị tôi"))] + [(str(pk), name) for pk, name in orgs]
-        # The issuers of the directives the user may see (from the same two queries).
-        issuers = {row[4] for row in directives}
-        fields["issuer"].choices = [(str(pk), name) for pk, name in orgs if pk in issuers]
+        # The organizations, each marked when it issued a directive the user may see (one query).
+        orgs = list(
+            selectors.organizations_in_view(user)
+            .annotate(_issuer=Exists(visible.filter(issuer_id=OuterRef("pk"))))
+            .values_list("id", "name", "_issuer")
+        )
+        fields["org"].choices = [("mine", _("Đơn vị tôi"))] + [(str(pk), name) for pk, name, _i in orgs]
+        fields["issuer"].choices = [(str(pk), name) for pk, name, issued in orgs if issued]
         # Named periods of the last twelve years and the next three (no query); an older one
         # given in the URL is added to the list.
         this_year = timezone.localdate().year

@@ -86,3 +86,20 @@ def test_a_list_longer_than_the_count_cap_says_more_and_keeps_its_order(client, 
     assert not {t.pk for t in rows} & {t.pk for t in second}
     monkeypatch.setattr(ListPaginator, "cap", 10)
     assert "7 nhiệm vụ" in client.get(reverse("directives:task_list")).content.decode()
+
+
+def test_the_directive_filter_offers_the_most_recent_and_the_one_asked_for(client, org, monkeypatch):
+    """A national tracker holds tens of thousands of directives: the filter lists the most
+    recent ones, plus the one in the URL (any other is found by its number in the search box)."""
+    from directives import filters
+
+    user = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(user)
+    old = DirectiveFactory(number="1-OLD", issued_on=date(2020, 1, 1))
+    recent = [DirectiveFactory(number=f"{n}-NEW", issued_on=date(2026, 1, n + 1)) for n in range(3)]
+    monkeypatch.setattr(filters, "DIRECTIVE_CHOICES", 2)
+    field = client.get(reverse("directives:task_list")).context["form"].fields["directive"]
+    offered = {value for value, _label in field.choices if value}
+    assert offered == {str(recent[2].pk), str(recent[1].pk)}
+    field = client.get(reverse("directives:task_list"), {"directive": old.pk}).context["form"].fields["directive"]
+    assert str(old.pk) in {value for value, _label in field.choices}
