@@ -4,7 +4,7 @@ The outbox keeps every mail ever sent: after a year of daily sweeps over a milli
 holds millions of rows, a small share of them waiting. Picking the next recipients and
 finding their rows must walk the unsent rows in recipient order (and stop after a batch), not
 read the table or sort every waiting row: `notification_claim_idx` (migration
-`0016_notification_claim_index`). The queries are the service's own (`_claim_recipients`,
+`0017_notification_claim_index`). The queries are the service's own (`_claim_recipients`,
 `_claim_rows`), as `_claim` runs them, with one sender and with one of four parallel senders,
 in an outbox of every day (a tenth pending) and right after a large sweep (six tenths): without
 the index the plans read the table or every pending row; with a parallel sender's bucket

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directives", "0015_organization_system"),
+        ("directives", "0016_taskchange_import_cause"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
