@@ -1123,8 +1123,14 @@ class Notification(models.Model):
             )
         ]
         indexes = [
-            # The sender's claim: pending rows, and leased rows whose lease expired.
+            # The sender's own rows after a claim (state, lease) and the expiry of stale rows.
             models.Index(fields=["state", "lease_until"], name="notification_state_lease_idx"),
+            # The claim: the unsent rows in recipient order, so that picking the next recipients
+            # stops after a batch and their rows are found by address, however large the outbox
+            # (sent, failed and expired rows are not in it). See `services.reminders._claim`.
+            models.Index(
+                fields=["recipient"], condition=Q(state__in=["pending", "sending"]), name="notification_claim_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -418,6 +418,35 @@ def _expire(now: datetime) -> int:
     return count
 
 
+def _claim_recipients(now: datetime, batch: int, shard: tuple[int, int] | None = None):
+    """The recipients of the next claim: the first `batch` in address order that have claimable
+    rows (of shard `shard=(i, n)`: those whose hash modulo n is ±i), as a query.
+
+    Served on PostgreSQL by `notification_claim_idx` (the unsent rows in recipient order): the
+    scan stops after `batch` recipients, however many rows the outbox holds and however many
+    are pending (`tests/services/test_reminders_claim_plan.py` checks the plan). The shard is
+    kept as "not in the other n - 1 buckets": PostgreSQL has no statistics for the hash, takes
+    "= i" to keep 1 row in 200 and then reads and sorts every claimable row instead of walking
+    the index (a sequential scan at 100,000 rows); "not in" it takes to keep most rows, which is
+    nearer the truth (1 in n) for a scan that stops early.
+    """
+    claimable = N.objects.filter(_claimable(now))
+    if shard is not None:
+        index, count = shard
+        bucket = Func(F("recipient"), function="hashtext", output_field=IntegerField())
+        # abs() after mod(): abs(hashtext) overflows for the one hash -2^31.
+        claimable = claimable.annotate(_shard=Abs(Mod(bucket, Value(count)))).exclude(
+            _shard__in=[other for other in range(count) if other != index]
+        )
+    return claimable.order_by("recipient").values_list("recipient", flat=True).distinct()[:batch]
+
+
+def _claim_rows(now: datetime, recipients: list[str]):
+    """The claimable rows of `recipients`: what the claim's conditional UPDATE sets to `sending`
+    (found through `notification_claim_idx`)."""
+    return N.objects.filter(_claimable(now), recipient__in=recipients)
+
+
 def _claim(*, now: datetime, batch: int, shard: tuple[int, int] | None = None) -> tuple[list[N], datetime | None]:
     """Step 2: claim every claimable row of up to `batch` recipients; return them and the
     lease that marks them ours.
@@ -425,21 +454,14 @@ def _claim(*, now: datetime, batch: int, shard: tuple[int, int] | None = None) -
     Recipients first, then one conditional UPDATE over all their claimable rows: a recipient's
     rows are never split between two claims (one digest per recipient), and the UPDATE's row
     count decides ownership (a concurrent sender's UPDATE re-checks the condition and takes
-    none of them). `shard=(i, n)` keeps to the recipients whose hash is i modulo n, so that n
+    none of them). `shard=(i, n)` keeps to the recipients whose hash is ±i modulo n, so that n
     parallel senders on PostgreSQL do not compete for the same recipients.
     """
     lease = now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS, microseconds=random.randrange(1, 999_999))
-    claimable = N.objects.filter(_claimable(now))
-    if shard is not None:
-        index, count = shard
-        bucket = Func(F("recipient"), function="hashtext", output_field=IntegerField())
-        claimable = claimable.annotate(_shard=Mod(Abs(bucket), Value(count))).filter(_shard=index)
-    recipients = list(claimable.order_by("recipient").values_list("recipient", flat=True).distinct()[:batch])
+    recipients = list(_claim_recipients(now, batch, shard))
     if not recipients:
         return [], None
-    claimed = N.objects.filter(_claimable(now), recipient__in=recipients).update(
-        state=N.State.SENDING, lease_until=lease, attempts=F("attempts") + 1
-    )
+    claimed = _claim_rows(now, recipients).update(state=N.State.SENDING, lease_until=lease, attempts=F("attempts") + 1)
     if not claimed:
         return [], None
     owned = list(
