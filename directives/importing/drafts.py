@@ -41,6 +41,7 @@ class TaskDraft:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     include: bool = True
+    span: tuple[int, int] | None = None  # where the parser found the task in the source text: [start, end)
 
     @property
     def parent_ref(self) -> str | None:
@@ -96,6 +97,16 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+def _span(value, length: int) -> tuple[int, int] | None:
+    """A task's [start, end) in the source text, when it is one; None for anything else."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    start, end = value
+    if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+        return None
+    return start, end
+
+
 def period_code(period: dict | None) -> str:
     """{'year': 2021, 'quarter': 4} -> '2021Q4'; {'year': 2019, 'half': 2} -> '2019H2'."""
     if not period or not period.get("year"):
@@ -136,6 +147,7 @@ def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
                 due_period=period_code_of(item.get("due_period")),
                 lead=list(item.get("lead") or []),
                 support=list(item.get("support") or []),
+                span=_span(item.get("span"), len(source_text)),
             )
         )
     figures = []

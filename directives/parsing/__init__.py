@@ -3,7 +3,8 @@
 Pure Python, no Django. Entry points::
 
     parsed = parse_directive(text, today=None)   # never raises on odd text; zero tasks when none
-    parsed.to_dict()                             # the JSON contract of corpus/README.md (+ "due_period")
+    parsed.to_dict()                             # the JSON contract of corpus/README.md (+ "due_period",
+                                                 # and each task's "span": [start, end) in ``text``)
     decode_upload(data, filename)                # bytes -> text, ParseInputError with a Vietnamese message
     docx_to_text(data)
 
@@ -29,6 +30,7 @@ from .figures import Figure, find_figures
 from .metadata import DocumentMeta, extract_metadata
 from .page import split_page
 from .references import Reference, find_references
+from .spans import locate
 from .structure import Node, build_outline
 from .text import clean_lines, split_paragraphs
 
@@ -61,6 +63,7 @@ class ParsedTask:
     # where the deadline came from: "own" text, its "parent", its "section" or the "document" period, or its
     # "items" (every item of the heading dated); internal, not part of the JSON contract
     due_source: str | None = field(default=None, repr=False, compare=False)
+    span: tuple[int, int] | None = None  # where the task's text lies in the text parsed: [start, end)
 
     def to_dict(self) -> dict:
         out = {
@@ -70,6 +73,7 @@ class ParsedTask:
             "lead": list(self.lead),
             "support": list(self.support),
             "due_period": self.due_period,
+            "span": list(self.span) if self.span else None,
         }
         if self.recurrence:
             out["recurrence"] = dict(self.recurrence)
@@ -146,7 +150,8 @@ def is_normative(meta: DocumentMeta, paragraphs: list[str]) -> bool:
 
 def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirective:
     today = today or dt.date.today()
-    page = split_page(text or "")
+    source = text or ""
+    page = split_page(source)
     text = page.text
     lines = clean_lines(text)
     split = split_paragraphs(text, lines)
@@ -175,6 +180,8 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
         resolved[id(node)] = task
         tasks.append(task)
     _date_headings_from_items(outline.nodes, resolved)
+    for task, span in zip(tasks, locate(source, [t.text for t in tasks]), strict=True):
+        task.span = span
 
     body_text = "\n".join(paragraphs)
     references = find_references("\n".join([body_text, *split.footnotes]), own_number=meta.number)

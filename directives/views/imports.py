@@ -33,7 +33,7 @@ from directives.importing.forms import (
     organization_choices,
 )
 from directives.importing.matching import BodyMatcher
-from directives.importing.review import initial_from_draft, reviewed_draft, sentence_like
+from directives.importing.review import initial_from_draft, reviewed_draft, sentence_like, source_parts
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "directive_import"
@@ -292,6 +292,10 @@ def import_review(request: HttpRequest) -> HttpResponse:
     forms = tasks.forms
     shown = forms[first : first + REVIEW_PAGE_SIZE]
     hidden = hidden_forms_html(forms[:first] + forms[first + REVIEW_PAGE_SIZE :])
+    # The review edits, drops and merges the parsed rows but never adds or reorders them: row i is
+    # the parser's task i, and its span in the source is the parser's.
+    parsed = draft_from_contract(stored.get("contract") or {}, source_text=source_text).tasks
+    parts = source_parts(source_text, parsed, range(first, first + len(shown)))
     return render(
         request,
         "directives/import_review.html",
@@ -311,6 +315,8 @@ def import_review(request: HttpRequest) -> HttpResponse:
             "flagged_names": _flagged_names(meta, tasks),
             "max_tasks": services.MAX_TASKS,
             "source_text": source_text,
+            "source_parts": parts,
+            "spanned": {p.index for p in parts if p.on_page},  # rows that link to their place in the source
         },
     )
 
