@@ -47,6 +47,7 @@ class TaskDraft:
     recurrence: str = ""
     recurrence_day: int = 0
     recurrence_month: int = 0
+    span: tuple[int, int] | None = None  # where the parser found the task in the source text: [start, end)
 
     @property
     def parent_ref(self) -> str | None:
@@ -100,6 +101,16 @@ def _decimal(value) -> Decimal | None:
         return Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         return None
+
+
+def _span(value, length: int) -> tuple[int, int] | None:
+    """A task's [start, end) in the source text, when it is one; None for anything else."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    start, end = value
+    if type(start) is not int or type(end) is not int or not 0 <= start < end <= length:
+        return None
+    return start, end
 
 
 def period_code(period: dict | None) -> str:
@@ -196,6 +207,7 @@ def draft_from_contract(data: dict, *, source_text: str = "") -> DirectiveDraft:
                 recurrence=recurrence,
                 recurrence_day=day,
                 recurrence_month=month,
+                span=_span(item.get("span"), len(source_text)),
             )
         )
     figures = []

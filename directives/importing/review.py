@@ -287,3 +287,40 @@ def sentence_like(name: str) -> bool:
         or name.endswith(("…", "...", ".", ",", ";", ":"))
         or bool(_SENTENCE_WORDS.search(name) or _SENTENCE_START.search(name))
     )
+
+
+# -- the source beside the draft ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    """A run of the source text: plain (index None) or the span of the draft's task at ``index``."""
+
+    text: str
+    index: int | None = None
+    ref: str = ""
+    on_page: bool = False  # the task's row is on the page shown: the span links back to it
+
+
+def source_parts(source_text: str, tasks: list[TaskDraft], on_page: range) -> list[SourcePart]:
+    """The source text cut at the tasks' spans, in order, for the review to show each span marked.
+
+    A span that runs into the one before it starts where that one ends; a span outside the text,
+    or emptied so, is left out (its task is shown without a place in the source).
+    """
+    spans = sorted(
+        ((t.span[0], t.span[1], i, t.ref) for i, t in enumerate(tasks) if t.span), key=lambda s: (s[0], s[2])
+    )
+    parts: list[SourcePart] = []
+    pos = 0
+    for start, end, index, ref in spans:
+        start, end = max(start, pos), min(end, len(source_text))
+        if start >= end:
+            continue
+        if start > pos:
+            parts.append(SourcePart(source_text[pos:start]))
+        parts.append(SourcePart(source_text[start:end], index=index, ref=ref, on_page=index in on_page))
+        pos = end
+    if pos < len(source_text):
+        parts.append(SourcePart(source_text[pos:]))
+    return parts

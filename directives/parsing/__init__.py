@@ -3,13 +3,18 @@
 Pure Python, no Django. Entry points::
 
     parsed = parse_directive(text, today=None)   # never raises on odd text; zero tasks when none
-    parsed.to_dict()                             # the JSON contract of corpus/README.md (+ "due_period")
+    parsed.to_dict()                             # the JSON contract of corpus/README.md (+ "due_period",
+                                                 # and each task's "span": [start, end) in ``text``)
     decode_upload(data, filename)                # bytes -> text, ParseInputError with a Vietnamese message
     docx_to_text(data)
 
 Choices worth knowing: a task without its own deadline inherits its parent's, then the period of its
 section ("II. … QUÝ IV NĂM 2021" or an intro paragraph "Năm 2015, …"), then the document's period;
 a task without a lead inherits its parent's lead. ``due_period`` names the period a deadline came from.
+Deadlines also go up, where the text says so: an item that says only when ("- Hoàn thành trước
+30/9/2025." under "5. Sở Xây dựng: chủ trì …") is the heading's deadline, not a task, and the heading's
+other items inherit it; a heading with no deadline at all whose items all name their own is due with
+the last of them.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ import re
 from dataclasses import dataclass, field
 
 from .bodies import extract_bodies
-from .deadlines import Period, find_deadline, find_period
+from .deadlines import Period, find_deadline, find_period, is_deadline_only
 from .decode import MAX_UPLOAD_BYTES, ParseInputError, decode_upload, docx_to_text
 from .figures import Figure, find_figures
 from .metadata import DocumentMeta, extract_metadata
 from .page import split_page
 from .references import Reference, find_references
+from .spans import locate
 from .structure import Node, build_outline
 from .text import clean_lines, split_paragraphs
 
@@ -54,6 +60,10 @@ class ParsedTask:
     parent_ref: str | None = None
     due_period: str | None = None
     recurrence: dict | None = None  # {"freq": "yearly", "day": 25, "month": 12} for "trước ngày 25/12 hàng năm"
+    # where the deadline came from: "own" text, its "parent", its "section" or the "document" period, or its
+    # "items" (every item of the heading dated); internal, not part of the JSON contract
+    due_source: str | None = field(default=None, repr=False, compare=False)
+    span: tuple[int, int] | None = None  # where the task's text lies in the text parsed: [start, end)
 
     def to_dict(self) -> dict:
         out = {
@@ -63,6 +73,7 @@ class ParsedTask:
             "lead": list(self.lead),
             "support": list(self.support),
             "due_period": self.due_period,
+            "span": list(self.span) if self.span else None,
         }
         if self.recurrence:
             out["recurrence"] = dict(self.recurrence)
@@ -139,7 +150,8 @@ def is_normative(meta: DocumentMeta, paragraphs: list[str]) -> bool:
 
 def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirective:
     today = today or dt.date.today()
-    page = split_page(text or "")
+    source = text or ""
+    page = split_page(source)
     text = page.text
     lines = clean_lines(text)
     split = split_paragraphs(text, lines)
@@ -167,6 +179,9 @@ def parse_directive(text: str, *, today: dt.date | None = None) -> ParsedDirecti
         task = _task(node, resolved, doc_period, context_year or today.year, meta.issued_on)
         resolved[id(node)] = task
         tasks.append(task)
+    _date_headings_from_items(outline.nodes, resolved)
+    for task, span in zip(tasks, locate(source, [t.text for t in tasks]), strict=True):
+        task.span = span
 
     body_text = "\n".join(paragraphs)
     references = find_references("\n".join([body_text, *split.footnotes]), own_number=meta.number)
@@ -213,18 +228,21 @@ def _task(
     own_text = node.full_text
     section_year = node.period.year if node.period else year
     deadline = find_deadline(own_text, section_year, issued=issued)
-    due, due_period, recurrence = None, None, None
+    due, due_period, recurrence, source = None, None, None, None
     if deadline:
-        due, due_period = deadline.date, deadline.label
+        due, due_period, source = deadline.date, deadline.label, "own"
         recurrence = dict(deadline.recurrence) if deadline.recurrence else None
     elif parent_task and parent_task.due:
         due, due_period, recurrence = parent_task.due, parent_task.due_period, parent_task.recurrence
+        source = "parent"
     elif node.period:
-        due, due_period = node.period.end, node.period.label
+        due, due_period, source = node.period.end, node.period.label, "section"
     elif doc_period:
-        due, due_period = doc_period.end, doc_period.label
-    heading = len(node.text.split()) <= 14 and not node.extra and not node.text.rstrip().endswith(".")
-    lead, support = extract_bodies(own_text, heading=heading)
+        due, due_period, source = doc_period.end, doc_period.label, "document"
+    # a line that says only when ("Thời hạn: Quý IV/2025.") names no body and leaves a heading a heading
+    extra = [e for e in node.extra if not is_deadline_only(e)]
+    heading = len(node.text.split()) <= 14 and not extra and not node.text.rstrip().endswith(".")
+    lead, support = extract_bodies("\n".join([node.text, *extra]).strip(), heading=heading)
     if parent_task and parent_task.lead and _NO_SUBJECT.match(own_text):
         # under "5. Sở Xây dựng:", "a) Chủ trì, phối hợp với Sở Tài chính …": the heading's body leads
         support = [b for b in [*lead, *support] if b not in parent_task.lead]
@@ -240,4 +258,32 @@ def _task(
         parent_ref=parent_task.ref if parent_task else None,
         due_period=due_period,
         recurrence=recurrence,
+        due_source=source,
     )
+
+
+def _date_headings_from_items(nodes: list[Node], resolved: dict[int, ParsedTask]) -> None:
+    """A heading that names no deadline, and inherits none, is due when the last of its items is, where
+    every item names its own ("5. Sở Xây dựng:" then "a) … trước 30/6/2025", "b) … trước 30/9/2025": the
+    heading's work is done on 30/9/2025). Where one item is undated, or recurs, the heading's end is
+    unknown and stays empty. Deepest headings first, so a heading of headings counts its sub-headings' dates."""
+    depth = {id(n): _depth(n) for n in nodes}
+    for node in sorted((n for n in nodes if id(n) in resolved), key=lambda n: -depth[id(n)]):
+        task = resolved[id(node)]
+        items = [resolved[id(c)] for c in node.children if id(c) in resolved]
+        # a recurring item ("trước ngày 30/11 hằng năm") is never done once and for all: no end to carry
+        if (
+            task.due
+            or not items
+            or not all(t.due and t.due_source in ("own", "items") and not t.recurrence for t in items)
+        ):
+            continue
+        last = max(items, key=lambda t: t.due)
+        task.due, task.due_period, task.due_source = last.due, last.due_period, "items"
+
+
+def _depth(node: Node) -> int:
+    depth = 0
+    while node.parent is not None:
+        node, depth = node.parent, depth + 1
+    return depth

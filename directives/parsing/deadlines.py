@@ -359,6 +359,25 @@ def find_deadline(text: str, context_year: int | None = None, *, issued: dt.date
     return found[0] if found else None
 
 
+_DEADLINE_WORDS = re.compile(
+    r"\b(?:thời\s+gian|thời\s+hạn|hạn\s+chót|hạn|hoàn\s+thành|thực\s+hiện|xong|dự\s+kiến|chậm\s+nhất|là|trước|trong"
+    r"|vào|đến|hết|cuối|ngày|tháng|quý|năm|muộn\s+nhất|tiến\s+độ)\b",
+    re.IGNORECASE,
+)
+
+
+def is_deadline_only(text: str, context_year: int | None = None) -> bool:
+    """Whether ``text`` says nothing but when: "Hoàn thành trước 30/9/2025.", "Thời hạn: Quý IV/2025",
+    "Trước ngày 15/10/2025". Such a line under a heading gives the heading its deadline; it is no task."""
+    if len(text) > 120 or not find_deadline(text, context_year or 2000):
+        return False
+    rest = text
+    for rx in (DATE_RE, MONTH_RE, QUARTER_RE, HALF_RE, YEAR_RE):
+        rest = rx.sub(" ", rest)
+    rest = _DEADLINE_WORDS.sub(" ", rest)
+    return sum(c.isalpha() for c in rest) == 0
+
+
 def find_period(text: str, context_year: int | None = None) -> tuple[Period, int] | None:
     """The first period named in ``text`` (a heading, an intro): quarter, half-year or year."""
     best: tuple[Period, int] | None = None

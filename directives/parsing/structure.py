@@ -6,7 +6,8 @@ Rules a clerk would apply:
 - every numbered item, lettered item, (1)/(i) sub-item, "-"/"+" bullet and ordinal ("Thứ hai, …") in
   the other sections is a task; a heading that groups numbered actions is a task too;
 - a paragraph without a marker continues the item above it; labelled lines ("Cơ quan chủ trì: …",
-  "Thời gian thực hiện: …") describe that item and are not tasks;
+  "Thời gian thực hiện: …") describe that item and are not tasks, nor is an item under a heading that
+  says only when ("- Hoàn thành trước 30/9/2025."): it is the heading's deadline;
 - articles of a decision ("Điều 1.") are not tasks; the "Nơi nhận"/"Kính gửi" lists and the signature
   block end the item above them.
 """
@@ -17,7 +18,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from .deadlines import Period, find_period
+from .deadlines import Period, find_period, is_deadline_only
 from .numbering import Marker, parse_marker, split_inline_items
 from .text import BLOCK_OPENERS, VN_UPPER, is_upper_line
 
@@ -186,7 +187,11 @@ def build_outline(paragraphs: list[str]) -> Outline:
         node.skip = bool(section and section.skip) or bool(node.parent is not None and node.parent.skip)
         if marker.kind == "arabic" and section is None and _ASSESSMENT_ITEM.match(rest):
             node.skip = _skip_heading(rest[:60])  # "1. Tình hình dịch bệnh" in a notice without sections
-        node.attribute = bool(ATTRIBUTE.match(rest))
+        # "- Hoàn thành trước 30/9/2025." under "5. Sở Xây dựng: …" says when the heading's work is due:
+        # it describes the heading, like a labelled line, and is no task of its own
+        node.attribute = bool(ATTRIBUTE.match(rest)) or (
+            node.parent is not None and node.parent.kind not in ("roman", "article") and is_deadline_only(rest)
+        )
         node.period = period
         if node.parent is not None:
             node.parent.children.append(node)

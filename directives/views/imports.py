@@ -33,8 +33,7 @@ from directives.importing.forms import (
     organization_choices,
 )
 from directives.importing.matching import BodyMatcher
-from directives.importing.review import initial_from_draft, reviewed_draft, sentence_like
-from directives.importing.spans import marked_source, task_spans
+from directives.importing.review import initial_from_draft, reviewed_draft, sentence_like, source_parts
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "directive_import"
@@ -312,13 +311,13 @@ def import_review(request: HttpRequest) -> HttpResponse:
     # What a task table said of each task's state: shown beside the row (rows keep the draft's
     # order: the review never adds any), not posted, not imported.
     contract_tasks = (stored.get("contract") or {}).get("tasks") or []
-    # Where each task stands in the source text: marked there, linked from its row.
-    spans = task_spans(source_text, [str(t.get("text") or "") for t in contract_tasks])
-    source_html = marked_source(source_text, spans, [str(t.get("ref") or "") for t in contract_tasks])
     for index, form in enumerate(shown, start=first):
         form.reported = reported_text(contract_tasks[index].get("reported")) if index < len(contract_tasks) else ""
-        form.src_anchor = f"src-{index}" if index < len(spans) and spans[index] else ""
     hidden = hidden_forms_html(forms[:first] + forms[first + REVIEW_PAGE_SIZE :])
+    # The review edits, drops and merges the parsed rows but never adds or reorders them: row i is
+    # the parser's task i, and its span in the source is the parser's.
+    parsed = draft_from_contract(stored.get("contract") or {}, source_text=source_text).tasks
+    parts = source_parts(source_text, parsed, range(first, first + len(shown)))
     return render(
         request,
         "directives/import_review.html",
@@ -338,7 +337,8 @@ def import_review(request: HttpRequest) -> HttpResponse:
             "flagged_names": _flagged_names(meta, tasks),
             "max_tasks": services.MAX_TASKS,
             "source_text": source_text,
-            "source_html": source_html,
+            "source_parts": parts,
+            "spanned": {p.index for p in parts if p.on_page},  # rows that link to their place in the source
             "source_review": stored.get("review"),
             "candidates": _candidates(stored.get("review"), orgs),
         },
