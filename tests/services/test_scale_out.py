@@ -133,21 +133,26 @@ def many_recipients(db):
     return orgs
 
 
-def on_the_day() -> list[str]:
-    """The command prefix that runs a process with its clock starting at 10:00 on ON, local time
-    (libfaketime, Debian's `faketime`)."""
-    import shutil
+def on_the_day() -> dict[str, str]:
+    """Environment that runs a process with its clock starting at 10:00 on ON, local time:
+    libfaketime (Debian's `faketime` package) preloaded into the process itself, so that
+    stopping the process stops the worker (the `faketime` wrapper forks it: a SIGTERM to the
+    wrapper leaves the worker running, its clock drifting past the Redis visibility timeout of
+    the next test's messages)."""
+    import glob
     from datetime import UTC, datetime, time
 
     from django.utils import timezone
 
-    faketime = shutil.which("faketime")
-    if faketime is None:
+    libs = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1")) + sorted(
+        glob.glob("/usr/lib/faketime/libfaketime.so.1")
+    )
+    if not libs:
         if os.environ.get("CI"):
-            pytest.fail("faketime (Debian's faketime package) is needed")
-        pytest.skip("faketime (Debian's faketime package) is needed")
+            pytest.fail("libfaketime (Debian's faketime package) is needed")
+        pytest.skip("libfaketime (Debian's faketime package) is needed")
     start = timezone.make_aware(datetime.combine(ON, time(10, 0))).astimezone(UTC)
-    return ["env", "TZ=UTC", faketime, "-f", f"@{start:%Y-%m-%d %H:%M:%S}"]
+    return {"LD_PRELOAD": libs[0], "FAKETIME": f"@{start:%Y-%m-%d %H:%M:%S}", "TZ": "UTC"}
 
 
 def test_two_worker_processes_share_a_sweep_and_send_each_digest_once(many_recipients, smtp, tmp_path):
@@ -157,15 +162,16 @@ def test_two_worker_processes_share_a_sweep_and_send_each_digest_once(many_recip
     broker = require_redis("redis://127.0.0.1:6379/10").rsplit("/", 1)[0] + "/10"
     queue = f"scale-{uuid.uuid4().hex[:8]}"
     env = process_env(tmp_path, CELERY_BROKER_URL=broker, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port))
+    # The workers' clock starts on ON, after the sweep's hour: on the real date a send tick
+    # would find today's sweep missing and rightly catch it up (a second digest).
+    env.update(on_the_day())
     logs, workers = [], []
     for name in ("w1", "w2"):
         log = tmp_path / f"{name}.log"
         logs.append(log)
         workers.append(
             subprocess.Popen(
-                # The workers' clock starts on ON, after the sweep's hour: on the real date a send
-                # tick would find today's sweep missing and rightly catch it up (a second digest).
-                [*on_the_day(), str(VENV_BIN / "celery"), "-A", "tracker", "worker", "--pool=solo", "-Q", queue]
+                [str(VENV_BIN / "celery"), "-A", "tracker", "worker", "--pool=solo", "-Q", queue]
                 + ["-n", f"{name}@%h"]
                 + ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
                 cwd=ROOT,
