@@ -22,7 +22,7 @@ from django.utils import timezone
 from directives import models
 from directives.demo import load_demo
 from tests.browser.test_ui_browser import SHOTS
-from tests.conftest import require_chromium, require_service
+from tests.conftest import require_service
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -33,20 +33,6 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "pass-for-tests-1"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-@pytest.fixture
-def browser():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

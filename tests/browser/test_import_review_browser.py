@@ -8,28 +8,14 @@ import os
 
 import pytest
 
-from tests.browser.test_daily_use_browser import ARGS, DESKTOP, PHONE, axe_violations
+from tests.browser.test_daily_use_browser import DESKTOP, PHONE, axe_violations
 from tests.browser.test_ui_browser import PASSWORD, SHOTS, shot
-from tests.conftest import require_chromium
 from tests.factories import UserFactory
 from tests.importing.test_import_review import numbered
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

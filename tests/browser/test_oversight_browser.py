@@ -11,26 +11,12 @@ import pytest
 from django.utils import timezone
 
 from directives import models
-from tests.browser.test_ui_browser import ARGS, PASSWORD  # noqa: F401 - shared launch arguments
-from tests.conftest import require_chromium
+from tests.browser.test_ui_browser import PASSWORD
 from tests.factories import DirectiveFactory, MembershipFactory, OrganizationFactory, TaskFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

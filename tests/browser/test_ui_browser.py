@@ -16,7 +16,6 @@ import pytest
 from django.utils import timezone
 
 from directives import models
-from tests.conftest import require_chromium
 from tests.factories import (
     DirectiveFactory,
     ExtensionRequestFactory,
@@ -39,27 +38,6 @@ SHOTS = (
     else Path(tempfile.gettempdir()) / "tracker-screenshots"
 )
 PASSWORD = "pass-for-tests-1"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
