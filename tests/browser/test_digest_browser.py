@@ -10,7 +10,6 @@ from django.core import mail
 from django.utils import timezone
 
 from directives import services
-from tests.browser.test_ui_browser import browser  # noqa: F401 - the fixture
 from tests.factories import DirectiveFactory, OrganizationFactory, TaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
