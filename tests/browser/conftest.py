@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import require_chromium
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls of the tests
+# around it are synchronous on purpose.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARGS = [
     "--no-sandbox",
