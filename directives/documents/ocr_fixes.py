@@ -140,9 +140,38 @@ def _after_break(lines: list[str], i: int) -> bool:
     return not prev or (prev.endswith((".", ";", ":", "!", "?")) and not _NUMBER_ONLY.match(prev.strip()))
 
 
+# Glyphs Tesseract returns for plain ones: the fraction and division slashes in "1⁄7" and "30∕6".
+_LOOKALIKES = str.maketrans({"⁄": "/", "∕": "/"})
+# A short word OCR wrote in capitals because its vowel carries a stacked mark ("SỞ Y tế", "VỀ phía",
+# "ĐỂ nâng cao", "HỢp"): in running text, with no capitals around it, it is the word in lower case.
+_ACCENTED_CAPITAL = "ÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_SHOUTED_WORD = re.compile(
+    r"(?<![\w])(?P<w>[A-ZĐ]?["
+    + _ACCENTED_CAPITAL
+    + r"][A-Z]?)(?P<tail>[a-zà-ỹđ]*)(?=[,;:]?\s+(?:[a-zà-ỹđ]|[A-ZĐ]\b|[-–]))"
+)
+# Words Vietnamese does not have, that OCR makes of common ones by a mark misread.
+_MISREAD_WORDS = [
+    (re.compile(r"\b([Đđ])ể án\b"), r"\1ề án"),  # "để án" for "đề án"
+    (re.compile(r"\bỬy ban\b"), "Ủy ban"),
+    (re.compile(r"\bnhần dân\b"), "nhân dân"),
+]
+
+
+def fix_words(line: str) -> str:
+    """Look-alike glyphs, capitals a stacked mark caused, and a few words a mark misread, in one line."""
+    line = line.translate(_LOOKALIKES)
+    if not _is_upper(line):
+        line = _SHOUTED_WORD.sub(lambda m: m.group("w")[0] + m.group("w")[1:].lower() + m.group("tail"), line)
+    for rx, good in _MISREAD_WORDS:
+        line = rx.sub(good, line)
+    return line
+
+
 def fix_numbering(text: str) -> str:
-    """Whole OCR'd text: each line's leading number (`fix_line`), then numbers read in sequence."""
-    lines = [fix_line(line) for line in text.split("\n")]
+    """Whole OCR'd text: each line's glyphs and words (`fix_words`) and leading number (`fix_line`),
+    then numbers read in sequence."""
+    lines = [fix_line(fix_words(line)) for line in text.split("\n")]
     for start, end in _parts(lines):
         _fix_romans(lines, start, end)
     for start, end in _sections(lines):

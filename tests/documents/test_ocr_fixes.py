@@ -7,7 +7,7 @@ particular document.
 import pytest
 
 from directives.documents import extract, ocr
-from directives.documents.ocr_fixes import fix_line, fix_numbering
+from directives.documents.ocr_fixes import fix_line, fix_numbering, fix_words
 from directives.parsing import parse_directive
 
 from .test_pdf import PDF, SCAN
@@ -184,3 +184,22 @@ def test_a_number_repeated_where_the_next_is_further_on_is_the_one_due():
 def test_a_paragraph_that_opens_in_lower_case_after_a_blank_line_lost_its_number_with_its_first_word():
     text = "1. Hoàn thiện thể chế.\n\n2. Tuyên truyền.\n\ntiên phát triển hạ tầng 5G\n\n4. Huy động nguồn lực.\n"
     assert "3. Tiên phát triển hạ tầng 5G" in fix_numbering(text).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Chiều nay (1⁄7), Ban Tổ chức", "Chiều nay (1/7), Ban Tổ chức"),  # a fraction slash for a slash
+        ("SỞ Y tế chủ trì", "Sở Y tế chủ trì"),  # capitals a stacked mark caused
+        ("Các SỞ, ban, ngành", "Các Sở, ban, ngành"),
+        ("VỀ phía tỉnh", "Về phía tỉnh"),
+        ("Hồ Phúc HỢp - Ủy viên", "Hồ Phúc Hợp - Ủy viên"),
+        ("Hoàn thành 19/19 để án trong chương trình", "Hoàn thành 19/19 đề án trong chương trình"),
+        ("Ửy ban nhần dân tỉnh", "Ủy ban nhân dân tỉnh"),
+        ("II. VỀ MỘT SỐ KIẾN NGHỊ", "II. VỀ MỘT SỐ KIẾN NGHỊ"),  # a line in capitals stays so
+        ("Ban Chỉ đạo ĐỀ ÁN 06 tỉnh", "Ban Chỉ đạo ĐỀ ÁN 06 tỉnh"),
+        ("HĐND tỉnh và UBND các xã", "HĐND tỉnh và UBND các xã"),  # abbreviations
+    ],
+)
+def test_glyphs_and_words_a_mark_misread_are_read_back(read, meant):
+    assert fix_words(read) == meant
