@@ -137,12 +137,41 @@ def _is_head(line: str) -> bool:
 def _after_break(lines: list[str], i: int) -> bool:
     """Line i opens a paragraph: the text before it (past blank lines) ends a sentence, or there is none."""
     prev = _prev_text(lines, i)
-    return not prev or prev.endswith((".", ";", ":", "!", "?"))
+    return not prev or (prev.endswith((".", ";", ":", "!", "?")) and not _NUMBER_ONLY.match(prev.strip()))
+
+
+# Glyphs Tesseract returns for plain ones: the fraction and division slashes in "1⁄7" and "30∕6".
+_LOOKALIKES = str.maketrans({"⁄": "/", "∕": "/"})
+# A short word OCR wrote in capitals because its vowel carries a stacked mark ("SỞ Y tế", "VỀ phía",
+# "ĐỂ nâng cao", "HỢp"): in running text, with no capitals around it, it is the word in lower case.
+_ACCENTED_CAPITAL = "ÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_SHOUTED_WORD = re.compile(
+    r"(?<![\w])(?P<w>[A-ZĐ]?["
+    + _ACCENTED_CAPITAL
+    + r"][A-Z]?)(?P<tail>[a-zà-ỹđ]*)(?=[,;:]?\s+(?:[a-zà-ỹđ]|[A-ZĐ]\b|[-–]))"
+)
+# Words Vietnamese does not have, that OCR makes of common ones by a mark misread.
+_MISREAD_WORDS = [
+    (re.compile(r"\b([Đđ])ể án\b"), r"\1ề án"),  # "để án" for "đề án"
+    (re.compile(r"\bỬy ban\b"), "Ủy ban"),
+    (re.compile(r"\bnhần dân\b"), "nhân dân"),
+]
+
+
+def fix_words(line: str) -> str:
+    """Look-alike glyphs, capitals a stacked mark caused, and a few words a mark misread, in one line."""
+    line = line.translate(_LOOKALIKES)
+    if not _is_upper(line):
+        line = _SHOUTED_WORD.sub(lambda m: m.group("w")[0] + m.group("w")[1:].lower() + m.group("tail"), line)
+    for rx, good in _MISREAD_WORDS:
+        line = rx.sub(good, line)
+    return line
 
 
 def fix_numbering(text: str) -> str:
-    """Whole OCR'd text: each line's leading number (`fix_line`), then numbers read in sequence."""
-    lines = [fix_line(line) for line in text.split("\n")]
+    """Whole OCR'd text: each line's glyphs and words (`fix_words`) and leading number (`fix_line`),
+    then numbers read in sequence."""
+    lines = [fix_line(fix_words(line)) for line in text.split("\n")]
     for start, end in _parts(lines):
         _fix_romans(lines, start, end)
     for start, end in _sections(lines):
@@ -193,7 +222,52 @@ def _renumber(line: str, head: re.Pattern, number: str) -> str:
     return f"{number}. " + line[head.match(line).end() :].lstrip()
 
 
+def _next_text(lines: list[str], i: int, end: int) -> int | None:
+    j = i + 1
+    while j < end and not lines[j].strip():
+        j += 1
+    return j if j < end else None
+
+
+def _restarted_sections(lines: list[str], start: int, end: int) -> None:
+    """A heading in capitals after which the items count from 1 again, in a document numbered with
+    roman sections, is a section whose number was lost: the next one ("CÁC NHIỆM VỤ" between "I."
+    with its items 1., 2. and "1. Về an sinh" is "II."). Kept only where the section after it agrees
+    (it is the next number, or the next number with a stroke lost), or there is none."""
+    heads = _roman_heads(lines, start, end)
+    if not heads:
+        return
+    current, counted = 0, 0
+    for i in range(start, end):
+        line = lines[i]
+        m = _ROMAN_HEAD.match(line)
+        if m and _VALID_ROMAN.match(m.group("n")):
+            current, counted = _roman_value(m.group("n")), 0
+            continue
+        m = _ARABIC_HEAD.match(line)
+        if m:
+            counted = int(m.group("n").split(".")[0])
+            continue
+        if not (counted and current and _is_upper(line) and _after_break(lines, i) and not _is_head(line)):
+            continue
+        if re.match(r"^[A-ZĐ][.)]\s", line):  # "A. NHIỆM VỤ CHUNG": a part of the section, lettered
+            continue
+        j = _next_text(lines, i, end)
+        while j is not None and _is_upper(lines[j]) and not _is_head(lines[j]) and j - i <= 3:
+            j = _next_text(lines, j, end)  # the heading's second line
+        if j is None or not re.match(r"^1\.(?:\s|$)", lines[j]):
+            continue
+        due = current + 1
+        after = next((v for k, v in heads if k > i), None)
+        printed_after = next((_ROMAN_HEAD.match(lines[k]).group("n") for k, _ in heads if k > i), None)
+        if after is not None and after != due + 1 and not _lost_strokes(_to_roman(due + 1), printed_after):
+            continue
+        lines[i] = f"{_to_roman(due)}. {line}"
+        current, counted = due, 0
+
+
 def _fix_romans(lines: list[str], start: int, end: int) -> None:
+    _restarted_sections(lines, start, end)
     # "II." where III. is due (a stroke lost), when what follows agrees
     heads = _roman_heads(lines, start, end)
     prev = 0
@@ -276,6 +350,8 @@ def _fix_arabic(lines: list[str], start: int, end: int) -> None:
     that opens the way its siblings do (after a finished sentence, with a capital, shaped like
     them: a short "Sở Y tế:" among body headings).
     """
+    _implied_parents(lines, start, end)
+    _repeated_numbers(lines, start, end)
     for prefix, seq in _arabic_items(lines, start, end).items():
         # after the last item, only a glyph standing alone on its line, as "3." does
         last, value = seq[-1]
@@ -303,8 +379,11 @@ def _fix_arabic(lines: list[str], start: int, end: int) -> None:
             found = []
             for i in range(a + 1, b):
                 line = lines[i]
+                # a paragraph opens with a capital; one that opens in lower case after a blank line and a
+                # finished sentence lost its first word with its number ("3. Ưu" gone from "tiên phát triển")
+                lost_start = line[:1].islower() and i > 0 and not lines[i - 1].strip()
                 if (
-                    not re.match(r"[" + VN_UPPER + r"]", line)
+                    not (re.match(r"[" + VN_UPPER + r"]", line) or lost_start)
                     or _is_head(line)
                     or _is_upper(line)
                     or _LABEL.match(line)
@@ -319,7 +398,41 @@ def _fix_arabic(lines: list[str], start: int, end: int) -> None:
                     found.append(i)
             if len(found) == 1:
                 number = f"{prefix}.{va + 1}" if prefix else str(va + 1)
-                lines[found[0]] = f"{number}. {lines[found[0]]}"
+                line = lines[found[0]]
+                lines[found[0]] = f"{number}. {line[:1].upper()}{line[1:]}"  # an item opens with a capital
+
+
+def _implied_parents(lines: list[str], start: int, end: int) -> None:
+    """ "3.1." with no "3." before it: item 3 lost its number. It is the paragraph that opens the way an
+    item does between item 2 (or the section's start) and "3.1.", when there is exactly one."""
+    items = _arabic_items(lines, start, end)
+    for prefix, seq in items.items():
+        first_child = seq[0][0]
+        if not prefix.isdigit() or any(v == int(prefix) and i < first_child for i, v in items.get("", [])):
+            continue
+        before = [i for i, v in items.get("", []) if i < first_child and v == int(prefix) - 1]
+        lo = before[-1] if before else start
+        found = [
+            i
+            for i in range(lo + 1, first_child)
+            if re.match(r"[" + VN_UPPER + r"]", lines[i])
+            and not _is_head(lines[i])
+            and not _is_upper(lines[i])
+            and not _LABEL.match(lines[i])
+            and _after_break(lines, i)
+        ]
+        if len(found) == 1 and (before or int(prefix) == 1):
+            lines[found[0]] = f"{prefix}. {lines[found[0]]}"
+
+
+def _repeated_numbers(lines: list[str], start: int, end: int) -> None:
+    """Item numbers only go up: a number that repeats the one before ("3." after "3.") where the next
+    one is further on ("6.") is the one due ("4."), as a 4 read for a 3 would be."""
+    for prefix, seq in _arabic_items(lines, start, end).items():
+        for (_, va), (i, vb), (_, vc) in zip(seq, seq[1:], seq[2:], strict=False):
+            if vb == va and vc > va + 1:
+                number = f"{prefix}.{va + 1}" if prefix else str(va + 1)
+                lines[i] = _renumber(lines[i], _ARABIC_HEAD, number)
 
 
 def _fix_letters(lines: list[str]) -> None:

@@ -7,7 +7,7 @@ particular document.
 import pytest
 
 from directives.documents import extract, ocr
-from directives.documents.ocr_fixes import fix_line, fix_numbering
+from directives.documents.ocr_fixes import fix_line, fix_numbering, fix_words
 from directives.parsing import parse_directive
 
 from .test_pdf import PDF, SCAN
@@ -147,3 +147,59 @@ def test_the_fixes_apply_to_pages_read_by_ocr_and_never_to_a_text_layer(monkeypa
 
     monkeypatch.setattr("directives.documents.ocr_fixes.fix_numbering", refuse)
     assert extract("chi-thi.pdf", PDF).method == "pdf-text"
+
+
+def test_a_heading_after_which_items_count_from_one_again_is_the_section_whose_number_was_lost():
+    text = (
+        "I. QUAN ĐIỂM, PHẠM VI\n\n1. Quan điểm\n\nNội dung.\n\n2. Phạm vi\n\nNội dung.\n\n"
+        "CÁC NHIỆM\nVỤ, GIẢI PHÁP TRỌNG TÂM\n\n1. Về an sinh xã hội\n\n2. Về hạ tầng\n\n"
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Các bộ triển khai.\n"
+    )
+    lines = fix_numbering(text).splitlines()
+    assert "II. CÁC NHIỆM" in lines and "III. TỔ CHỨC THỰC HIỆN" in lines
+
+
+def test_capitals_that_start_a_lettered_part_or_precede_no_restart_are_no_lost_section():
+    text = (
+        "I. NHIỆM VỤ\n\n1. Rà soát.\n\nA. NHIỆM VỤ CHUNG\n\n1. Tuyên truyền.\n\n2. Kiểm tra.\n\n"
+        "KẾT QUẢ CẦN ĐẠT\n\n3. Báo cáo.\n\nII. TỔ CHỨC THỰC HIỆN\n"
+    )
+    assert fix_numbering(text) == text
+
+
+def test_sub_items_imply_the_item_whose_number_was_lost():
+    text = (
+        "II. NỘI DUNG\n\n2.\n\nRà soát văn bản.\n\n- Cơ quan thực hiện: Sở Tư pháp.\n\n"
+        "Tham gia góp ý dự thảo văn bản\n\n3.1. Góp ý nghị định\n\n3.2. Tổ chức triển khai\n\n4. Kiểm tra.\n"
+    )
+    lines = fix_numbering(text).splitlines()
+    assert "3. Tham gia góp ý dự thảo văn bản" in lines and "2. Rà soát văn bản." in lines
+
+
+def test_a_number_repeated_where_the_next_is_further_on_is_the_one_due():
+    text = "1. Rà soát.\n\n2. Góp ý.\n\n2. Kiểm tra.\n\nTổ chức hỗ trợ.\n\n5. Triển khai.\n"
+    assert fix_numbering(text).splitlines()[4] == "3. Kiểm tra."
+
+
+def test_a_paragraph_that_opens_in_lower_case_after_a_blank_line_lost_its_number_with_its_first_word():
+    text = "1. Hoàn thiện thể chế.\n\n2. Tuyên truyền.\n\ntiên phát triển hạ tầng 5G\n\n4. Huy động nguồn lực.\n"
+    assert "3. Tiên phát triển hạ tầng 5G" in fix_numbering(text).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("Chiều nay (1⁄7), Ban Tổ chức", "Chiều nay (1/7), Ban Tổ chức"),  # a fraction slash for a slash
+        ("SỞ Y tế chủ trì", "Sở Y tế chủ trì"),  # capitals a stacked mark caused
+        ("Các SỞ, ban, ngành", "Các Sở, ban, ngành"),
+        ("VỀ phía tỉnh", "Về phía tỉnh"),
+        ("Hồ Phúc HỢp - Ủy viên", "Hồ Phúc Hợp - Ủy viên"),
+        ("Hoàn thành 19/19 để án trong chương trình", "Hoàn thành 19/19 đề án trong chương trình"),
+        ("Ửy ban nhần dân tỉnh", "Ủy ban nhân dân tỉnh"),
+        ("II. VỀ MỘT SỐ KIẾN NGHỊ", "II. VỀ MỘT SỐ KIẾN NGHỊ"),  # a line in capitals stays so
+        ("Ban Chỉ đạo ĐỀ ÁN 06 tỉnh", "Ban Chỉ đạo ĐỀ ÁN 06 tỉnh"),
+        ("HĐND tỉnh và UBND các xã", "HĐND tỉnh và UBND các xã"),  # abbreviations
+    ],
+)
+def test_glyphs_and_words_a_mark_misread_are_read_back(read, meant):
+    assert fix_words(read) == meant
