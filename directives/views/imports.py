@@ -223,6 +223,9 @@ def import_review(request: HttpRequest) -> HttpResponse:
         # forged TOTAL_FORMS would otherwise make the page build thousands of empty forms.
         return HttpResponse(_("Bản rà soát có nhiều dòng hơn bản nháp."), status=400, content_type="text/plain")
 
+    # The parsed draft: the first page's forms start from it, and the review (which edits, drops
+    # and merges rows but never adds or reorders them) marks its tasks' spans in the source.
+    draft = draft_from_contract(stored.get("contract") or {}, source_text=source_text)
     if request.method == "POST":
         meta = DirectiveMetaForm(request.POST, org_choices=choices, prefix="meta")
         tasks = TaskFormSet(request.POST, org_choices=choices, prefix="tasks")
@@ -288,7 +291,6 @@ def import_review(request: HttpRequest) -> HttpResponse:
                 (request.POST.get("meta-issuer_new") or "").replace("\x00", "").strip(),
             )
     else:
-        draft = draft_from_contract(stored.get("contract") or {}, source_text=source_text)
         matcher = BodyMatcher([(o.pk, o.name, o.short_name) for o in orgs])
         initial = initial_from_draft(draft, matcher.match)
         managed = selectors.user_organization_ids(request.user, roles=(models.Membership.Role.MANAGER,))
@@ -314,10 +316,8 @@ def import_review(request: HttpRequest) -> HttpResponse:
     for index, form in enumerate(shown, start=first):
         form.reported = reported_text(contract_tasks[index].get("reported")) if index < len(contract_tasks) else ""
     hidden = hidden_forms_html(forms[:first] + forms[first + REVIEW_PAGE_SIZE :])
-    # The review edits, drops and merges the parsed rows but never adds or reorders them: row i is
-    # the parser's task i, and its span in the source is the parser's.
-    parsed = draft_from_contract(stored.get("contract") or {}, source_text=source_text).tasks
-    parts = source_parts(source_text, parsed, range(first, first + len(shown)))
+    # Row i is the parser's task i: its span in the source is the parser's.
+    parts = source_parts(source_text, draft.tasks, range(first, first + len(shown)))
     return render(
         request,
         "directives/import_review.html",
