@@ -146,8 +146,7 @@ class TaskFilter(django_filters.FilterSet):
         directives = list(
             visible.order_by("-issued_on", "-id").values_list("id", "kind", "number", "title")[:DIRECTIVE_CHOICES]
         )
-        asked_directive = (self.data or {}).get("directive") if hasattr(self.data or {}, "get") else None
-        asked_directive = str(asked_directive or "")
+        asked_directive = str(self._asked("directive") or "")
         if (
             asked_directive.isdigit()
             and len(asked_directive) <= 18
@@ -170,7 +169,7 @@ class TaskFilter(django_filters.FilterSet):
         # given in the URL is added to the list.
         this_year = timezone.localdate().year
         choices = [("", _("Mọi kỳ")), *period_choices(this_year - 12, this_year + 3)]
-        asked = (self.data or {}).get("period") if hasattr(self.data or {}, "get") else None
+        asked = self._asked("period")
         if asked and not any(asked == code for _y, group in choices[1:] for code, _n in group):
             try:
                 period = Period.from_code(asked)
@@ -181,6 +180,11 @@ class TaskFilter(django_filters.FilterSet):
         fields["period"].choices = choices
         for name in ("cutoff", "deadline_after", "deadline_before"):
             fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+    def _asked(self, name: str):
+        """The value the URL gives for the filter `name` (None without one)."""
+        data = self.data or {}
+        return data.get(name) if hasattr(data, "get") else None
 
     def cleaned(self) -> dict:
         """Keyword arguments for `selectors.task_list` (call after `is_valid()`)."""

@@ -447,15 +447,20 @@ def directive_detail(request, pk: int):
     return render(request, "directives/directive_detail.html", _directive_context(request, directive))
 
 
+def _directive_for_export(request, pk: int):
+    """(directive, its task rows, today) for a download: a directive the user may see, or 404."""
+    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
+    today = timezone.localdate()
+    return directive, selectors.directive_task_rows(request.user, directive, cutoff=today), today
+
+
 @login_required
 @require_GET
 def directive_tasks_xlsx(request, pk: int):
     """The directive's task table (.xlsx), in the form the import reads back."""
     from directives.exports.workbooks import XLSX, file_stem, task_table_workbook
 
-    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
-    today = timezone.localdate()
-    tasks = selectors.directive_task_rows(request.user, directive, cutoff=today)
+    directive, tasks, today = _directive_for_export(request, pk)
     response = HttpResponse(task_table_workbook(directive, tasks, cutoff=today), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{file_stem(directive)}-nhiem-vu.xlsx"'
     return response
@@ -468,9 +473,7 @@ def directive_edxml_download(request, pk: int):
     from directives.exports.edxml import EDXML_CONTENT_TYPE, directive_edxml
     from directives.exports.workbooks import file_stem, task_table_workbook
 
-    directive = get_object_or_404(selectors.directives_visible_to(request.user).select_related("issuer"), pk=pk)
-    today = timezone.localdate()
-    tasks = selectors.directive_task_rows(request.user, directive, cutoff=today)
+    directive, tasks, today = _directive_for_export(request, pk)
     table = task_table_workbook(directive, tasks, cutoff=today)
     response = HttpResponse(directive_edxml(directive, tasks, table=table), content_type=EDXML_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{file_stem(directive)}.edxml"'
